@@ -1,0 +1,58 @@
+//! The HTML document (rendered on the server only) and the application's routes.
+
+use crate::{
+    components::layout::{Footer, Header},
+    i18n::{initial_locale, provide_i18n},
+    pages::{home::HomePage, not_found::NotFound},
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The whole HTML document. Rendered on the server only; the browser hydrates what is inside `<body>`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let stylesheet = use_context::<crate::api::ports::AssetUrls>()
+        .map(|a| a.stylesheet)
+        .unwrap_or_else(|| format!("/{}/{}.css", options.site_pkg_dir, options.output_name));
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = String::new();
+    view! {
+        <!DOCTYPE html>
+        <html lang=initial_locale().code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b3c5d"/>
+                <link rel="stylesheet" href=stylesheet/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_i18n();
+
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

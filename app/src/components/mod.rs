@@ -1,0 +1,4 @@
+//! Reusable pieces of pages.
+
+pub mod language_switch;
+pub mod layout;

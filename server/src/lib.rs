@@ -1,0 +1,12 @@
+//! The Portal KTP-el server: everything behind the server functions' door.
+//!
+//! `main.rs` only reads the configuration and calls [`startup::Application::build`]; integration tests build the
+//! same application on port 0 against a fresh database.
+
+pub mod assets;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod keys;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,221 @@
+//! Builds the application: folders, keys, database, assets, routes and layers; then serves it until shutdown.
+
+use crate::{
+    assets::StaticAssets,
+    config::Config,
+    db::{Db, DbError},
+    http::{health, metrics, security},
+    keys::{self, Key, KeyError},
+};
+use app::{
+    api::ports::{AssetUrls, SiteSettings},
+    shell, App,
+};
+use axum::{
+    body::Body,
+    extract::{DefaultBodyLimit, FromRef, Request, State},
+    http::{header, HeaderValue},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::ExposeSecret;
+use std::{future::Future, net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+
+/// The name cargo-leptos gives the WASM, JS and CSS bundle (`output-name` in `Cargo.toml`).
+pub const OUTPUT_NAME: &str = "portal";
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub assets: Arc<StaticAssets>,
+    pub metrics: Arc<metrics::Metrics>,
+    pub session_key: Arc<Key>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not create the folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("could not read the built assets: {0}")]
+    Assets(std::io::Error),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Application, StartError> {
+        for dir in [&config.data_dir, &config.upload_dir] {
+            std::fs::create_dir_all(dir).map_err(|source| StartError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let session_key = keys::load_or_generate(
+            config.session_key.as_ref(),
+            &config.data_dir.join("keys"),
+            "session",
+        )?;
+        let db = Db::connect(config.database_url.expose_secret()).await?;
+        let assets = StaticAssets::load(&config.site_root).map_err(StartError::Assets)?;
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.site_addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.site_addr,
+            source,
+        })?;
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .env(leptos::config::Env::PROD)
+            .hash_files(hash_file_present())
+            .build();
+        let state = AppState {
+            leptos_options,
+            db,
+            assets: Arc::new(assets),
+            metrics: Arc::default(),
+            session_key: Arc::new(session_key),
+        };
+        let router = router(&config, state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests under way.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        // Without TCP_NODELAY, small responses on a keep-alive connection wait for Nagle's algorithm (~40 ms).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// cargo-leptos writes the content hashes of the bundle next to the server binary.
+fn hash_file_present() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
+        .unwrap_or(false)
+}
+
+fn router(config: &Config, state: AppState) -> Router {
+    let site = SiteSettings {
+        secure_cookies: config.is_https(),
+    };
+    let stylesheet = state
+        .assets
+        .find("/pkg", OUTPUT_NAME, ".css")
+        .unwrap_or_else(|| format!("/pkg/{OUTPUT_NAME}.css"));
+    let urls = AssetUrls { stylesheet };
+    let db = state.db.clone();
+    // Everything a page or server function may need, provided on every request.
+    let context = move || {
+        provide_context(site.clone());
+        provide_context(urls.clone());
+        provide_context(db.clone());
+        if let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            if let Ok(policy) = HeaderValue::from_str(&security::page_policy(&nonce)) {
+                response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+            }
+        }
+    };
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let not_found =
+        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::expose))
+        .route("/pkg/{*file}", get(serve_asset))
+        .leptos_routes_with_context(&state, routes, context, move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(
+            move |State(state): State<AppState>, request: Request<Body>| {
+                let not_found = not_found.clone();
+                async move {
+                    match state
+                        .assets
+                        .respond(request.uri().path(), request.headers())
+                    {
+                        Some(response) => response,
+                        None => {
+                            let uri = request.uri().clone();
+                            not_found(uri, State(state), request).await
+                        }
+                    }
+                }
+            },
+        )
+        .route_layer(middleware::from_fn(metrics::label_route))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            config.max_body_bytes,
+        ))
+        .layer(middleware::from_fn_with_state(
+            security::SecurityHeaders {
+                hsts: config.is_https(),
+            },
+            security::security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
+        .with_state(state)
+}
+
+async fn serve_asset(State(assets): State<Arc<StaticAssets>>, request: Request<Body>) -> Response {
+    assets
+        .respond(request.uri().path(), request.headers())
+        .unwrap_or_else(|| axum::http::StatusCode::NOT_FOUND.into_response())
+}

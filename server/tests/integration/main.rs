@@ -1,0 +1,12 @@
+//! Integration tests: the real application on port 0, against a fresh database.
+//!
+//! They run once per database: on SQLite by default, on PostgreSQL when `TEST_DATABASE_URL` names a server
+//! (`make test` runs both). Every test gets its own database and data folder.
+
+mod assets;
+mod helpers;
+mod language;
+mod operations;
+mod pages;
+mod reference_data;
+mod security;
