@@ -41,7 +41,10 @@ pub const TEXTS: Texts = Texts {
             name: "New KTP-el for Indonesian citizens",
             who: "Indonesian citizens who have never had a KTP-el, for example those who have just turned 17.",
             place: "The KTP-el service point in your district, or the office.",
-            requirements: &["Population identification number (NIK)", "Copy of the family card (Kartu Keluarga, KK)"],
+            requirements: &[
+                "Population identification number (NIK)",
+                "Copy of the family card (Kartu Keluarga, KK)",
+            ],
             steps: &[
                 "Fill in the application form and prepare the requirements.",
                 "Come to the KTP-el service point. Staff check your data, then record your photo, signature, \

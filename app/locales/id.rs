@@ -18,7 +18,8 @@ pub const TEXTS: Texts = Texts {
         phone_label: "Telepon",
         website_label: "Situs web",
         complaint_heading: "Pengaduan Layanan",
-        complaint_text: "Ada masalah dengan layanan atau ada yang meminta bayaran? Sampaikan pengaduan lewat telepon di \
+        complaint_text:
+            "Ada masalah dengan layanan atau ada yang meminta bayaran? Sampaikan pengaduan lewat telepon di \
                          nomor di atas atau datang langsung ke kantor Dinas.",
         free_notice: "Semua layanan KTP-el gratis.",
     },

@@ -86,9 +86,7 @@ impl StaticAssets {
                 let content_type = mime_guess::from_path(&path).first_or_octet_stream();
                 let content_type = match content_type.type_() {
                     mime_guess::mime::TEXT => format!("{content_type}; charset=utf-8"),
-                    _ if content_type.subtype() == "javascript" => {
-                        "text/javascript; charset=utf-8".into()
-                    }
+                    _ if content_type.subtype() == "javascript" => "text/javascript; charset=utf-8".into(),
                     _ => content_type.to_string(),
                 };
                 let file_name = path
@@ -151,28 +149,19 @@ impl StaticAssets {
             .get_all(header::IF_NONE_MATCH)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .any(|v| {
-                v.split(',')
-                    .any(|tag| tag.trim() == "*" || tag.trim() == asset.etag)
-            });
+            .any(|v| v.split(',').any(|tag| tag.trim() == "*" || tag.trim() == asset.etag));
         if not_modified {
-            return builder
-                .status(StatusCode::NOT_MODIFIED)
-                .body(Body::empty())
-                .ok();
+            return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).ok();
         }
         let accepted = accepted_encodings(request);
-        let (encoding, body) = [
-            (Encoding::Brotli, &asset.brotli),
-            (Encoding::Gzip, &asset.gzip),
-        ]
-        .into_iter()
-        .find_map(|(enc, body)| {
-            body.as_ref()
-                .filter(|_| accepted.contains(&enc))
-                .map(|b| (enc, b.clone()))
-        })
-        .unwrap_or((Encoding::Identity, asset.identity.clone()));
+        let (encoding, body) = [(Encoding::Brotli, &asset.brotli), (Encoding::Gzip, &asset.gzip)]
+            .into_iter()
+            .find_map(|(enc, body)| {
+                body.as_ref()
+                    .filter(|_| accepted.contains(&enc))
+                    .map(|b| (enc, b.clone()))
+            })
+            .unwrap_or((Encoding::Identity, asset.identity.clone()));
         if let Some(value) = encoding.header() {
             builder = builder.header(header::CONTENT_ENCODING, value);
         }
@@ -215,11 +204,9 @@ pub fn accepted_encodings(request: &HeaderMap) -> Vec<Encoding> {
 fn is_hashed(file_name: &str) -> bool {
     let parts: Vec<&str> = file_name.split('.').collect();
     parts.len() >= 3
-        && parts[1..parts.len() - 1].iter().any(|p| {
-            p.len() >= 8
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
+        && parts[1..parts.len() - 1]
+            .iter()
+            .any(|p| p.len() >= 8 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
 }
 
 /// A stable fingerprint for the `ETag` (not for security).
@@ -235,10 +222,7 @@ mod tests {
 
     fn headers(accept: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_str(accept).unwrap(),
-        );
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(accept).unwrap());
         h
     }
 
@@ -248,10 +232,7 @@ mod tests {
             accepted_encodings(&headers("gzip, deflate, br")),
             vec![Encoding::Gzip, Encoding::Brotli]
         );
-        assert_eq!(
-            accepted_encodings(&headers("br;q=0, gzip;q=0.5")),
-            vec![Encoding::Gzip]
-        );
+        assert_eq!(accepted_encodings(&headers("br;q=0, gzip;q=0.5")), vec![Encoding::Gzip]);
         assert!(accepted_encodings(&HeaderMap::new()).is_empty());
     }
 

@@ -46,9 +46,8 @@ impl Config {
     /// Reads every setting through `get`, so tests can configure without touching the process environment.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("portal.db").display())
-        });
+        let database_url = get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("portal.db").display()));
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             return Err(ConfigError::Invalid {
                 name: "DATABASE_URL",
@@ -65,8 +64,7 @@ impl Config {
                 name: "LEPTOS_SITE_ADDR",
                 reason: format!("{e}"),
             })?;
-        let site_root =
-            PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
         let public_base_url = get("PUBLIC_BASE_URL")
             .unwrap_or_else(|| format!("http://{site_addr}"))
             .trim_end_matches('/')
@@ -119,21 +117,14 @@ mod tests {
     use secrecy::ExposeSecret;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_lookup(|k| {
-            vars.iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        })
+        Config::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
     }
 
     #[test]
     fn zero_configuration_defaults() {
         let c = config(&[]).unwrap();
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(
-            c.database_url.expose_secret(),
-            "sqlite://data/portal.db?mode=rwc"
-        );
+        assert_eq!(c.database_url.expose_secret(), "sqlite://data/portal.db?mode=rwc");
         assert_eq!(c.upload_dir, PathBuf::from("data/uploads"));
         assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
         assert!(!c.is_https());

@@ -19,11 +19,7 @@ pub enum KeyError {
 pub type Key = SecretBox<Vec<u8>>;
 
 /// The key from configuration if given, else the one in `dir/name.key`, else a new one written there.
-pub fn load_or_generate(
-    configured: Option<&SecretString>,
-    dir: &Path,
-    name: &str,
-) -> Result<Key, KeyError> {
+pub fn load_or_generate(configured: Option<&SecretString>, dir: &Path, name: &str) -> Result<Key, KeyError> {
     if let Some(value) = configured {
         return decode(value.expose_secret()).ok_or(KeyError::Invalid);
     }
@@ -78,11 +74,7 @@ mod tests {
                 .unwrap()
                 .permissions()
                 .mode();
-            assert_eq!(
-                mode & 0o077,
-                0,
-                "the key file must not be readable by others"
-            );
+            assert_eq!(mode & 0o077, 0, "the key file must not be readable by others");
         }
     }
 
@@ -91,9 +83,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let good = SecretString::from(STANDARD.encode([7u8; 32]));
         assert_eq!(
-            load_or_generate(Some(&good), dir.path(), "s")
-                .unwrap()
-                .expose_secret(),
+            load_or_generate(Some(&good), dir.path(), "s").unwrap().expose_secret(),
             &vec![7u8; 32]
         );
         let short = SecretString::from(STANDARD.encode([7u8; 16]));

@@ -41,10 +41,7 @@ pub struct AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("could not create the folder {path}: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
+    Folder { path: String, source: std::io::Error },
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error(transparent)]
@@ -52,10 +49,7 @@ pub enum StartError {
     #[error("could not read the built assets: {0}")]
     Assets(std::io::Error),
     #[error("could not listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
 }
 
 pub struct Application {
@@ -72,11 +66,8 @@ impl Application {
                 source,
             })?;
         }
-        let session_key = keys::load_or_generate(
-            config.session_key.as_ref(),
-            &config.data_dir.join("keys"),
-            "session",
-        )?;
+        let session_key =
+            keys::load_or_generate(config.session_key.as_ref(), &config.data_dir.join("keys"), "session")?;
         let db = Db::connect(config.database_url.expose_secret()).await?;
         let assets = StaticAssets::load(&config.site_root).map_err(StartError::Assets)?;
         let listener = TcpListener::bind(config.site_addr)
@@ -114,16 +105,11 @@ impl Application {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     /// Serves until `shutdown` completes, then finishes the requests under way.
-    pub async fn run_until(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY, small responses on a keep-alive connection wait for Nagle's algorithm (~40 ms).
         let listener = self.listener.tap_io(|tcp| {
@@ -169,48 +155,35 @@ fn router(config: &Config, state: AppState) -> Router {
     };
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
-    let not_found =
-        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::expose))
         .route("/pkg/{*file}", get(serve_asset))
-        .leptos_routes_with_context(&state, routes, context, move || {
-            shell(leptos_options.clone())
-        })
-        .fallback(
-            move |State(state): State<AppState>, request: Request<Body>| {
-                let not_found = not_found.clone();
-                async move {
-                    match state
-                        .assets
-                        .respond(request.uri().path(), request.headers())
-                    {
-                        Some(response) => response,
-                        None => {
-                            let uri = request.uri().clone();
-                            not_found(uri, State(state), request).await
-                        }
+        .leptos_routes_with_context(&state, routes, context, move || shell(leptos_options.clone()))
+        .fallback(move |State(state): State<AppState>, request: Request<Body>| {
+            let not_found = not_found.clone();
+            async move {
+                match state.assets.respond(request.uri().path(), request.headers()) {
+                    Some(response) => response,
+                    None => {
+                        let uri = request.uri().clone();
+                        not_found(uri, State(state), request).await
                     }
                 }
-            },
-        )
+            }
+        })
         .route_layer(middleware::from_fn(metrics::label_route))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            config.max_body_bytes,
-        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(
             security::SecurityHeaders {
                 hsts: config.is_https(),
             },
             security::security_headers,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.metrics.clone(),
-            metrics::track,
-        ))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .with_state(state)
 }
 

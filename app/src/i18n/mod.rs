@@ -183,10 +183,7 @@ mod tests {
         for (a, b) in [
             (id.home.wni.requirements, en.home.wni.requirements),
             (id.home.wni.steps, en.home.wni.steps),
-            (
-                id.home.foreigner.requirements,
-                en.home.foreigner.requirements,
-            ),
+            (id.home.foreigner.requirements, en.home.foreigner.requirements),
             (id.home.foreigner.steps, en.home.foreigner.steps),
         ] {
             assert_eq!(a.len(), b.len());

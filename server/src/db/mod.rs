@@ -81,37 +81,26 @@ impl Db {
             .map_err(DbError::Connect)?;
         let db = Db { pool, backend };
         db.migrate().await?;
-        reference_data::load_missing(&db)
-            .await
-            .map_err(DbError::Seed)?;
+        reference_data::load_missing(&db).await.map_err(DbError::Seed)?;
         Ok(db)
     }
 
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await
-            }
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
         }
     }
 
     /// A round trip to the database, for the health check.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 }
 
 /// SQLite creates the file (`mode=rwc`) but not the folder it sits in.
 fn ensure_sqlite_folder(url: &str) {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return;

@@ -3,7 +3,6 @@
 //! first start; staff can edit the holidays afterwards, so a table that already has rows is left alone.
 
 use super::Db;
-use sqlx::{Any, QueryBuilder};
 
 const AREAS_CSV: &str = include_str!("../../seed/wilayah.csv");
 const HOLIDAYS_CSV: &str = include_str!("../../seed/holidays-id.csv");
@@ -22,21 +21,18 @@ pub struct Area<'a> {
 
 /// Parses `code,name` lines; names may be quoted when they contain a comma.
 pub fn parse_areas(csv: &str) -> impl Iterator<Item = Area<'_>> {
-    csv.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|line| {
-            let (code, name) = line.split_once(',')?;
-            let name = name.trim().trim_matches('"');
-            let level = code.matches('.').count() as i32 + 1;
-            let parent = code.rsplit_once('.').map(|(p, _)| p);
-            Some(Area {
-                code: code.trim(),
-                name,
-                level,
-                parent,
-            })
+    csv.lines().skip(1).filter(|l| !l.trim().is_empty()).filter_map(|line| {
+        let (code, name) = line.split_once(',')?;
+        let name = name.trim().trim_matches('"');
+        let level = code.matches('.').count() as i32 + 1;
+        let parent = code.rsplit_once('.').map(|(p, _)| p);
+        Some(Area {
+            code: code.trim(),
+            name,
+            level,
+            parent,
         })
+    })
 }
 
 pub async fn load_missing(db: &Db) -> Result<(), sqlx::Error> {
@@ -44,30 +40,24 @@ pub async fn load_missing(db: &Db) -> Result<(), sqlx::Error> {
         let areas: Vec<Area> = parse_areas(AREAS_CSV).collect();
         let mut tx = db.pool.begin().await?;
         for chunk in areas.chunks(BATCH) {
-            let mut insert: QueryBuilder<Any> =
-                QueryBuilder::new("INSERT INTO areas (code, name, level, parent) ");
-            insert.push_values(chunk, |mut row, a| {
-                row.push_bind(a.code)
-                    .push_bind(a.name)
-                    .push_bind(a.level)
-                    .push_bind(a.parent);
-            });
-            insert.build().execute(&mut *tx).await?;
+            let sql = format!(
+                "INSERT INTO areas (code, name, level, parent) VALUES {}",
+                value_rows(chunk.len(), 4)
+            );
+            let mut insert = sqlx::query(&sql);
+            for a in chunk {
+                insert = insert.bind(a.code).bind(a.name).bind(a.level).bind(a.parent);
+            }
+            insert.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         tracing::info!(rows = areas.len(), "loaded the area codes");
     }
     if is_empty(db, "holidays").await? {
         let mut tx = db.pool.begin().await?;
-        for line in HOLIDAYS_CSV
-            .lines()
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-        {
+        for line in HOLIDAYS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let mut fields = line.splitn(3, ',');
-            let (Some(date), Some(kind), Some(name)) =
-                (fields.next(), fields.next(), fields.next())
-            else {
+            let (Some(date), Some(kind), Some(name)) = (fields.next(), fields.next(), fields.next()) else {
                 continue;
             };
             sqlx::query("INSERT INTO holidays (day, kind, name) VALUES ($1, $2, $3)")
@@ -83,18 +73,33 @@ pub async fn load_missing(db: &Db) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: the placeholder syntax both databases accept
+/// (sqlx's query builder writes `?` for the `Any` driver, which PostgreSQL refuses).
+fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 async fn is_empty(db: &Db, table: &'static str) -> Result<bool, sqlx::Error> {
-    let (found,): (i64,) = sqlx::query_as(&format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS t"
-    ))
-    .fetch_one(&db.pool)
-    .await?;
+    let (found,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS t"))
+        .fetch_one(&db.pool)
+        .await?;
     Ok(found == 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_placeholders_across_rows() {
+        assert_eq!(value_rows(2, 2), "($1, $2), ($3, $4)");
+    }
 
     #[test]
     fn parses_every_level() {

@@ -30,9 +30,7 @@ pub struct Metrics {
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let mut series = self.series.lock().unwrap_or_else(|e| e.into_inner());
-        let s = series
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default();
+        let s = series.entry((method.to_owned(), route.to_owned(), status)).or_default();
         s.count += 1;
         s.sum += seconds;
         for (bucket, bound) in s.buckets.iter_mut().zip(BUCKETS) {
@@ -54,25 +52,22 @@ impl Metrics {
                 s.count
             );
         }
-        out.push_str(
-            "# HELP portal_http_request_duration_seconds Time to answer an HTTP request.\n",
-        );
+        out.push_str("# HELP portal_http_request_duration_seconds Time to answer an HTTP request.\n");
         out.push_str("# TYPE portal_http_request_duration_seconds histogram\n");
         for ((method, route, status), s) in series.iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
             for (count, bound) in s.buckets.iter().zip(BUCKETS) {
-                let _ = writeln!(out, "portal_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "portal_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
+                );
             }
             let _ = writeln!(
                 out,
                 "portal_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
                 s.count
             );
-            let _ = writeln!(
-                out,
-                "portal_http_request_duration_seconds_sum{{{labels}}} {}",
-                s.sum
-            );
+            let _ = writeln!(out, "portal_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
             let _ = writeln!(
                 out,
                 "portal_http_request_duration_seconds_count{{{labels}}} {}",
@@ -89,11 +84,7 @@ struct RouteLabel(MatchedPath);
 
 /// Runs inside routing (`route_layer`), where the matched route is known, and hands it to [`track`].
 pub async fn label_route(request: Request, next: Next) -> Response {
-    let label = request
-        .extensions()
-        .get::<MatchedPath>()
-        .cloned()
-        .map(RouteLabel);
+    let label = request.extensions().get::<MatchedPath>().cloned().map(RouteLabel);
     let mut response = next.run(request).await;
     if let Some(label) = label {
         response.extensions_mut().insert(label);
@@ -119,10 +110,7 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 
 pub async fn expose(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
     (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         metrics.render(),
     )
 }
@@ -137,8 +125,7 @@ mod tests {
         m.observe("GET", "/", 200, 0.003);
         m.observe("GET", "/", 200, 0.2);
         let text = m.render();
-        assert!(text
-            .contains("portal_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"));
+        assert!(text.contains("portal_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"));
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("le=\"+Inf\"} 2"));
     }

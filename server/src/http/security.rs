@@ -19,40 +19,23 @@ pub fn page_policy(nonce: &str) -> String {
 }
 
 /// For responses that are not pages (JSON, assets, health).
-const NOTHING_POLICY: &str =
-    "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const NOTHING_POLICY: &str = "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 #[derive(Clone, Copy)]
 pub struct SecurityHeaders {
     pub hsts: bool,
 }
 
-pub async fn security_headers(
-    State(settings): State<SecurityHeaders>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn security_headers(State(settings): State<SecurityHeaders>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(NOTHING_POLICY));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(
-        "cross-origin-resource-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         "permissions-policy",

@@ -14,15 +14,9 @@ async fn hashed_assets_are_precompressed_and_immutable() {
     let br = fetch(&app, CSS_PATH, Some("gzip, deflate, br")).await;
     assert_eq!(br.status(), 200);
     assert_eq!(br.headers()["content-encoding"], "br");
-    assert_eq!(
-        br.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(br.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(br.headers()["vary"], "Accept-Encoding");
-    assert!(br.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/css"));
+    assert!(br.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     assert_eq!(br.bytes().await.unwrap().as_ref(), CSS_BROTLI);
 
     let gz = fetch(&app, CSS_PATH, Some("gzip")).await;
@@ -45,10 +39,7 @@ async fn a_known_etag_gets_not_modified() {
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].clone();
     // Unhashed public files may change between releases: cached briefly, then revalidated.
-    assert!(!first.headers()["cache-control"]
-        .to_str()
-        .unwrap()
-        .contains("immutable"));
+    assert!(!first.headers()["cache-control"].to_str().unwrap().contains("immutable"));
     let again = app
         .client
         .get(app.url("/favicon.svg"))
@@ -69,9 +60,6 @@ async fn missing_assets_are_404() {
         404
     );
     // Nothing outside the site folder can be reached.
-    assert_eq!(
-        fetch(&app, "/pkg/../data/portal.db", None).await.status(),
-        404
-    );
+    assert_eq!(fetch(&app, "/pkg/../data/portal.db", None).await.status(), 404);
     assert_eq!(fetch(&app, "/data/portal.db", None).await.status(), 404);
 }

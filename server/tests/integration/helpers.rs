@@ -25,11 +25,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request failed")
+        self.client.get(self.url(path)).send().await.expect("request failed")
     }
 
     /// Stops the server the way SIGTERM does, waiting for it to finish.
@@ -38,10 +34,7 @@ impl TestApp {
             let _ = tx.send(());
         }
         if let Some(server) = self.server.take() {
-            server
-                .await
-                .expect("server task panicked")
-                .expect("server failed");
+            server.await.expect("server task panicked").expect("server failed");
         }
     }
 }
@@ -63,14 +56,9 @@ pub async fn restart(mut app: TestApp) -> TestApp {
         let _ = tx.send(());
     }
     if let Some(server) = app.server.take() {
-        server
-            .await
-            .expect("server task panicked")
-            .expect("server failed");
+        server.await.expect("server task panicked").expect("server failed");
     }
-    let TestApp {
-        dir, database_url, ..
-    } = app;
+    let TestApp { dir, database_url, .. } = app;
     start(dir, database_url, &[]).await
 }
 
@@ -78,10 +66,7 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
     let site = dir.path().join("site");
     write_fake_site(&site);
     let mut vars: HashMap<String, String> = HashMap::from([
-        (
-            "DATA_DIR".into(),
-            dir.path().join("data").display().to_string(),
-        ),
+        ("DATA_DIR".into(), dir.path().join("data").display().to_string()),
         ("DATABASE_URL".into(), database_url.clone()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
@@ -90,9 +75,7 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
         vars.insert((*k).into(), (*v).into());
     }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
-    let app = Application::build(config)
-        .await
-        .expect("the application starts");
+    let app = Application::build(config).await.expect("the application starts");
     let backend = app.state.db.backend;
     let base = format!("http://{}", app.local_addr());
     let (tx, rx) = oneshot::channel::<()>();
@@ -153,11 +136,7 @@ fn write_fake_site(site: &Path) {
     std::fs::write(&css, CSS_BODY).unwrap();
     std::fs::write(format!("{}.br", css.display()), CSS_BROTLI).unwrap();
     std::fs::write(format!("{}.gz", css.display()), CSS_GZIP).unwrap();
-    std::fs::write(
-        site.join("favicon.svg"),
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-    )
-    .unwrap();
+    std::fs::write(site.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
 }
 
 /// The value of `name="…"` attribute of the first element matching `marker` in `html`.

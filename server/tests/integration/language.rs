@@ -13,17 +13,8 @@ async fn switch(app: &TestApp, form: &[(&str, &str)], accept: &str) -> reqwest::
 #[tokio::test]
 async fn without_javascript_the_switch_sets_the_cookie_and_returns_to_the_same_page() {
     let app = spawn_app().await;
-    let response = switch(
-        &app,
-        &[("lang", "en"), ("next", "/tidak-ada?x=1")],
-        "text/html,*/*",
-    )
-    .await;
-    assert!(
-        response.status().is_redirection(),
-        "status {}",
-        response.status()
-    );
+    let response = switch(&app, &[("lang", "en"), ("next", "/tidak-ada?x=1")], "text/html,*/*").await;
+    assert!(response.status().is_redirection(), "status {}", response.status());
     assert_eq!(response.headers()["location"], "/tidak-ada?x=1");
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("lang=en;"));
@@ -37,11 +28,7 @@ async fn without_javascript_the_switch_sets_the_cookie_and_returns_to_the_same_p
 #[tokio::test]
 async fn the_switch_never_sends_the_browser_to_another_site() {
     let app = spawn_app().await;
-    for next in [
-        "https://evil.example/",
-        "//evil.example/",
-        "/\\evil.example",
-    ] {
+    for next in ["https://evil.example/", "//evil.example/", "/\\evil.example"] {
         let response = switch(&app, &[("lang", "id"), ("next", next)], "text/html").await;
         assert_eq!(response.headers()["location"], "/", "next={next}");
     }
@@ -72,8 +59,5 @@ async fn an_unknown_language_is_refused() {
 async fn cookies_are_secure_when_the_portal_is_served_over_https() {
     let app = spawn_app_with(&[("PUBLIC_BASE_URL", "https://ktp.example.go.id")]).await;
     let response = switch(&app, &[("lang", "en"), ("next", "/")], "application/json").await;
-    assert!(response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .contains("; Secure"));
+    assert!(response.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
 }

@@ -32,9 +32,7 @@ async fn metrics_count_requests_by_route_with_latencies() {
     assert!(text.contains("route=\"/pkg/{*file}\",status=\"200\""));
     assert!(text.contains("route=\"fallback\",status=\"404\""));
     assert!(text.contains("# TYPE portal_http_request_duration_seconds histogram"));
-    assert!(text.contains(
-        "portal_http_request_duration_seconds_count{method=\"GET\",route=\"/\",status=\"200\"} 3"
-    ));
+    assert!(text.contains("portal_http_request_duration_seconds_count{method=\"GET\",route=\"/\",status=\"200\"} 3"));
     // Raw paths never become labels.
     assert!(!text.contains("tidak-ada"));
 }
@@ -45,8 +43,7 @@ async fn zero_configuration_creates_the_data_folder_and_a_persistent_key() {
     let data = app.dir.path().join("data");
     assert!(data.join("uploads").is_dir(), "uploads folder created");
     let key_file = data.join("keys").join("session.key");
-    let key =
-        std::fs::read_to_string(&key_file).expect("a signing key is generated on first start");
+    let key = std::fs::read_to_string(&key_file).expect("a signing key is generated on first start");
     if app.backend == server::db::Backend::Sqlite {
         assert!(app.dir.path().join("portal.db").is_file());
     }

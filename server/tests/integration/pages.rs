@@ -28,10 +28,7 @@ async fn landing_page_is_server_rendered_in_indonesian_with_the_hydration_script
     // The hydration script loads the WASM bundle; the stylesheet is the hashed one.
     assert!(html.contains("<script type=\"module\""));
     assert!(html.contains("hydrate"));
-    assert!(
-        html.contains(CSS_PATH),
-        "the page links the hashed stylesheet"
-    );
+    assert!(html.contains(CSS_PATH), "the page links the hashed stylesheet");
     assert!(html.contains("<title>Portal KTP-el Disdukcapil Bengkalis</title>"));
 }
 

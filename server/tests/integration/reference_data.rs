@@ -10,14 +10,8 @@ async fn count(db: &Db, sql: &str) -> i64 {
 async fn area_codes_and_holidays_are_loaded_once() {
     let app = spawn_app().await;
     let db = Db::connect(&app.database_url).await.unwrap();
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM areas WHERE level = 1").await,
-        38
-    );
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM areas WHERE level = 4").await,
-        83_762
-    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM areas WHERE level = 1").await, 38);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM areas WHERE level = 4").await, 83_762);
     let (name,): (String,) = sqlx::query_as("SELECT name FROM areas WHERE code = $1")
         .bind("14.03")
         .fetch_one(&db.pool)
@@ -39,12 +33,6 @@ async fn area_codes_and_holidays_are_loaded_once() {
 
     // A second start applies no migration twice and loads nothing twice.
     let again = Db::connect(&app.database_url).await.unwrap();
-    assert_eq!(
-        count(&again, "SELECT COUNT(*) FROM areas WHERE level = 1").await,
-        38
-    );
-    assert_eq!(
-        count(&again, "SELECT COUNT(*) FROM holidays").await,
-        holidays
-    );
+    assert_eq!(count(&again, "SELECT COUNT(*) FROM areas WHERE level = 1").await, 38);
+    assert_eq!(count(&again, "SELECT COUNT(*) FROM holidays").await, holidays);
 }

@@ -15,14 +15,10 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
         "base-uri 'none'",
         "frame-ancestors 'none'",
     ] {
-        assert!(
-            policy.contains(directive),
-            "{directive} missing from {policy}"
-        );
+        assert!(policy.contains(directive), "{directive} missing from {policy}");
     }
     assert!(!policy.contains("'unsafe-inline'"));
-    let nonce = attribute_after(&html, "<script type=\"module\"", "nonce")
-        .expect("the module script has a nonce");
+    let nonce = attribute_after(&html, "<script type=\"module\"", "nonce").expect("the module script has a nonce");
     assert!(policy.contains(&format!("'nonce-{nonce}'")));
     // Every inline script carries the same nonce, or the browser would refuse it.
     assert_eq!(
@@ -53,10 +49,7 @@ async fn every_response_has_the_baseline_headers() {
                 .contains("frame-ancestors 'none'"),
             "{path}"
         );
-        assert!(
-            h.get("strict-transport-security").is_none(),
-            "no HSTS over plain http"
-        );
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http");
     }
 }
 
