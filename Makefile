@@ -1,0 +1,54 @@
+# Portal KTP-el. The two commands of a fresh machine:
+#   make run    installs what is missing, builds, and runs the portal on http://127.0.0.1:3000
+#   make test   installs what is missing and runs every test (lint, unit, integration on SQLite and PostgreSQL,
+#               browser tests in Chromium)
+# and the benchmarks: make bench
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# cargo-leptos compiles with this set; setting it for every cargo command lets them share one build of Leptos.
+export LEPTOS_OUTPUT_NAME := portal
+export CARGO_TERM_COLOR ?= never
+
+SITE := target/site
+
+.PHONY: run test bench build setup lint unit-sqlite unit-postgres end2end clean
+
+run: ## Build and run the portal with zero configuration
+	scripts/setup.sh run
+	$(MAKE) --no-print-directory build
+	LEPTOS_SITE_ROOT=$(SITE) target/release/server
+
+test: ## Every test: lint, unit and integration (SQLite, then PostgreSQL), browser
+	scripts/setup.sh test
+	$(MAKE) --no-print-directory lint unit-sqlite unit-postgres build end2end
+
+bench: ## Throughput, latency and bundle sizes
+	scripts/setup.sh bench
+	$(MAKE) --no-print-directory build
+	scripts/bench.sh
+
+build: ## Release build of server and WASM, assets precompressed with brotli and gzip
+	cargo leptos build --release
+	scripts/precompress.sh $(SITE)
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+unit-sqlite:
+	@echo "== unit and integration tests on SQLite"
+	cargo test --workspace --features app/ssr
+
+unit-postgres:
+	@echo "== integration tests on PostgreSQL"
+	TEST_DATABASE_URL=$$(scripts/test-postgres.sh start) cargo test -p server --test integration
+
+end2end:
+	scripts/end2end.sh
+
+clean:
+	scripts/test-postgres.sh stop
+	cargo clean

@@ -1,0 +1,55 @@
+// Shared set-up of the browser tests: Debian's Chromium through playwright-core, a phone-sized screen, and
+// axe-core for WCAG 2.2 AA.
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3400';
+export const PHONE = { width: 360, height: 740 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser profile on a 360×740 phone screen, with JavaScript on or off. Console errors (a refused
+ *  script, a CSP violation, a panic in the WASM) are collected on `page.errors`. */
+export async function phonePage(browser, { javaScript = true } = {}) {
+  const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: javaScript, baseURL: BASE_URL });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  return page;
+}
+
+/** Waits until the WebAssembly app has taken over the server-rendered page. */
+export async function hydrated(page) {
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 15000 });
+}
+
+export async function assertAccessible(page, label) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(summary, [], `axe found WCAG 2.2 AA violations on ${label}`);
+}
+
+export async function assertNoHorizontalScroll(page, label) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  assert.ok(scrollWidth <= clientWidth, `${label} scrolls sideways: ${scrollWidth}px wide on a ${clientWidth}px screen`);
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmarks of the release build: throughput and latency under 32 connections, and what a phone downloads.
+# Prints one table; the README says how to read it. Later issues add rows (booking contention, …).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT="${BENCH_PORT:-3500}"
+DURATION="${BENCH_DURATION:-10s}"
+CONNECTIONS=32
+DATA=$(mktemp -d /tmp/portal-bench.XXXXXX)
+DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  target/release/server >"$DATA/server.log" 2>&1 &
+SERVER=$!
+cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+BASE="http://127.0.0.1:$PORT"
+CSS=$(curl -fsS "$BASE/" | grep -o '/pkg/portal\.[A-Za-z0-9_-]*\.css' | head -n 1)
+WASM=$(curl -fsS "$BASE/" | grep -o '/pkg/portal\.[A-Za-z0-9_-]*\.wasm' | head -n 1)
+
+# wrk prints latencies as 812.00us, 1.20ms or 1.01s: normalise to milliseconds.
+to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }'; }
+
+load() { # name url [header]
+  local out
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency ${3:+-H "$3"} "$2")
+  local rps p50 p99 errors
+  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms)
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)
+  errors=$(awk '/Non-2xx|Socket errors/ { print }' <<<"$out" | tr '\n' ' ')
+  printf '| %-34s | %10s | %8s | %8s | %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-none}"
+}
+
+size() { # label file
+  local raw br
+  raw=$(stat -c %s "$2")
+  br=$(brotli -c -q 11 "$2" | wc -c)
+  printf '| %-34s | %10s | %10s |\n' "$1" "$((raw / 1024)) KiB" "$((br / 1024)) KiB"
+}
+
+echo
+echo "Load: wrk, $CONNECTIONS connections, $DURATION each, keep-alive, on this machine ($(nproc) cores shared by server and wrk)"
+printf '| %-34s | %10s | %8s | %8s | %s\n' "target" "req/s" "p50 ms" "p99 ms" "errors"
+printf '|%s|%s|%s|%s|%s\n' "------------------------------------" "------------" "----------" "----------" "------"
+load "landing page / (SSR)" "$BASE/"
+load "static asset (CSS, brotli)" "$BASE$CSS" "Accept-Encoding: br"
+load "static asset (WASM, brotli)" "$BASE$WASM" "Accept-Encoding: br"
+load "health check (database round trip)" "$BASE/healthz"
+
+echo
+echo "Bundle sizes (release build)"
+printf '| %-34s | %10s | %10s |\n' "file" "raw" "brotli"
+printf '|%s|%s|%s|\n' "------------------------------------" "------------" "------------"
+for f in target/site/pkg/portal.*.wasm target/site/pkg/portal.*.js target/site/pkg/portal.*.css; do
+  [ -f "$f" ] && size "$(basename "$f")" "$f"
+done

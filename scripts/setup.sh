@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what the portal needs and is missing, idempotently, only from the Cargo, npm and Debian registries.
+#   scripts/setup.sh run    what `make run` needs: the wasm32 target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
+#   scripts/setup.sh test   also PostgreSQL, Chromium and the end2end npm packages
+#   scripts/setup.sh bench  also wrk
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+BINARYEN_VERSION=132
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "apt: installing ${missing[*]}"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup: adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "cargo: installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  # wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
+    say "cargo: installing wasm-bindgen-cli $want"
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+  # wasm-opt from npm's binaryen: cargo-leptos would otherwise try to download it.
+  if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    say "npm: installing binaryen $BINARYEN_VERSION (wasm-opt)"
+    mkdir -p .tools
+    npm install --prefix .tools --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+end2end_packages() {
+  if [ ! -d end2end/node_modules/playwright-core ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "npm: installing the end2end packages"
+    (cd end2end && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+case "${1:-run}" in
+  run)   apt_install brotli gzip; rust_tools ;;
+  test)  apt_install brotli gzip postgresql chromium curl; rust_tools; end2end_packages ;;
+  bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
