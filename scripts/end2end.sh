@@ -19,4 +19,4 @@ for _ in $(seq 1 100); do
 done
 
 cd end2end
-BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }
+BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 --test-timeout=120000 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }

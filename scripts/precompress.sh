@@ -9,4 +9,6 @@ find "$site" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name
     brotli --force --best --keep --output="$file.br" "$file"
     gzip --force --best --keep --no-name "$file"
   done
+# TypeScript declarations of the bundle are for editors, not browsers.
+find "$site" -name "*.d.*.ts" -delete
 echo "precompressed: $(find "$site" -name '*.br' | wc -l) files"
