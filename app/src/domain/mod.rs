@@ -1,7 +1,13 @@
 //! Pure rules shared by browser and server: no I/O, no Leptos. Each type parses its input once, so that holding
 //! a value means holding a valid one.
 
+pub mod date;
+pub mod eligibility;
 pub mod local_path;
+pub mod nik;
 pub mod office;
+pub mod regions;
 
+pub use date::Date;
 pub use local_path::LocalPath;
+pub use nik::{Nik, NoKk, Sex};

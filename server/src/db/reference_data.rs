@@ -128,3 +128,34 @@ mod tests {
         assert_eq!(areas.iter().filter(|a| a.level == 4).count(), 83_762);
     }
 }
+
+#[cfg(test)]
+mod regions_match_the_seed {
+    use super::*;
+    use app::domain::regions::{DISTRICTS, PROVINCES, REGENCIES};
+
+    /// The browser checks NIK and KK numbers against a copy of the codes compiled into the app; it must be the
+    /// same list the database holds.
+    #[test]
+    fn the_apps_copy_of_the_codes_is_the_seed() {
+        let areas: Vec<Area> = parse_areas(AREAS_CSV).collect();
+        let codes = |level| -> Vec<String> {
+            let mut v: Vec<String> = areas
+                .iter()
+                .filter(|a| a.level == level)
+                .map(|a| a.code.replace('.', ""))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            codes(1),
+            PROVINCES.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            codes(2),
+            REGENCIES.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>()
+        );
+        assert_eq!(codes(3), DISTRICTS.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    }
+}
