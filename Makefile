@@ -43,8 +43,9 @@ unit-sqlite:
 	cargo test --workspace --features app/ssr
 
 unit-postgres:
-	@echo "== integration tests on PostgreSQL"
-	TEST_DATABASE_URL=$$(scripts/test-postgres.sh start) cargo test -p server --test integration
+	@echo "== unit and integration tests on PostgreSQL"
+	# The same flags as on SQLite, so that nothing is compiled twice.
+	TEST_DATABASE_URL=$$(scripts/test-postgres.sh start) cargo test --workspace --features app/ssr
 
 end2end:
 	scripts/end2end.sh

@@ -4,6 +4,7 @@
 //! same application on port 0 against a fresh database.
 
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod eligibility;
+pub mod identifier;
 pub mod local_path;
 pub mod nik;
 pub mod office;

@@ -10,3 +10,4 @@ mod operations;
 mod pages;
 mod reference_data;
 mod security;
+mod sign_in;

@@ -1,0 +1,111 @@
+//! Session tokens: a JWT signed with the server's key (HS256, the only algorithm accepted), checked for `exp`,
+//! `aud` and `iss`, carrying nothing personal: the subject is an opaque account id and `jti` names the session
+//! row that signing out revokes.
+
+use super::random;
+use crate::{db::Db, keys::Key};
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+
+/// The audience of citizens' sessions; staff sessions get their own.
+pub const CITIZEN_AUDIENCE: &str = "portal-citizen";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub jti: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub aud: String,
+    pub iss: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token is not valid: {0}")]
+    Invalid(#[from] jsonwebtoken::errors::Error),
+    #[error("the session has ended")]
+    Revoked,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub struct SessionTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    audience: &'static str,
+    pub ttl_secs: i64,
+}
+
+impl SessionTokens {
+    pub fn new(key: &Key, issuer: &str, audience: &'static str, ttl_secs: i64) -> SessionTokens {
+        SessionTokens {
+            encoding: EncodingKey::from_secret(key.expose_secret()),
+            decoding: DecodingKey::from_secret(key.expose_secret()),
+            issuer: issuer.to_owned(),
+            audience,
+            ttl_secs,
+        }
+    }
+
+    fn validation(&self) -> Validation {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_audience(&[self.audience]);
+        v.set_issuer(&[&self.issuer]);
+        v.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+        v.leeway = 0;
+        v
+    }
+
+    /// Starts a session for `account` and returns its token.
+    pub async fn start(&self, db: &Db, account: &str, now: i64) -> Result<String, TokenError> {
+        let claims = Claims {
+            sub: account.to_owned(),
+            jti: random::id(),
+            iat: now,
+            exp: now + self.ttl_secs,
+            aud: self.audience.to_owned(),
+            iss: self.issuer.clone(),
+        };
+        sqlx::query(
+            "INSERT INTO sessions (id, account_id, audience, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&claims.jti)
+        .bind(account)
+        .bind(self.audience)
+        .bind(now)
+        .bind(claims.exp)
+        .execute(&db.pool)
+        .await?;
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    /// The claims of a token that is well signed, unexpired, meant for us, and whose session was not ended.
+    pub async fn authenticate(&self, db: &Db, token: &str) -> Result<Claims, TokenError> {
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation())?.claims;
+        let live: Option<(i64,)> = sqlx::query_as(
+            "SELECT expires_at FROM sessions WHERE id = $1 AND account_id = $2 AND audience = $3 AND revoked_at IS NULL",
+        )
+        .bind(&claims.jti)
+        .bind(&claims.sub)
+        .bind(self.audience)
+        .fetch_optional(&db.pool)
+        .await?;
+        match live {
+            Some(_) => Ok(claims),
+            None => Err(TokenError::Revoked),
+        }
+    }
+
+    /// Ends the session on the server: its token is refused from now on, even before it expires.
+    pub async fn revoke(&self, db: &Db, jti: &str, now: i64) -> Result<(), TokenError> {
+        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(jti)
+            .execute(&db.pool)
+            .await?;
+        Ok(())
+    }
+}
