@@ -9,6 +9,9 @@ pub const TEXTS: Texts = Texts {
         region: "Bengkalis Regency",
         skip_link: "Skip to main content",
         language_label: "Choose language",
+        my_account: "My applications",
+        error_summary: "There is a problem",
+        error_title_prefix: "Error: ",
         switch_to: "Bahasa Indonesia",
     },
     footer: Footer {
@@ -37,6 +40,7 @@ pub const TEXTS: Texts = Texts {
         fee_label: "Fee",
         fee_value: "Free of charge",
         fee_law: "Charging a fee for this service is a crime (Law 24/2013, Articles 79A and 95B).",
+        start: "Start an application",
         wni: Service {
             name: "New KTP-el for Indonesian citizens",
             who: "Indonesian citizens who have never had a KTP-el, for example those who have just turned 17.",
@@ -82,5 +86,48 @@ pub const TEXTS: Texts = Texts {
         heading: "Page not found",
         body: "The address you opened does not exist. Check the address, or start again from the home page.",
         home_link: "Go to the home page",
+    },
+    sign_in: SignIn {
+        page_title: "Sign in",
+        heading: "Sign in to the KTP-el Portal",
+        intro: "We send a 6-digit code to your email or mobile number. No password needed. One account can hold \
+                several applications, for example for your child who turns 17.",
+        identifier_label: "Email address or mobile number",
+        identifier_hint: "For example: name@example.com or 0812 3456 7890",
+        send_code: "Send code",
+        code_page_title: "Enter the code",
+        code_heading: "Enter the code from our message",
+        code_sent: "We have sent a 6-digit code to the address you entered. The code is valid for 10 minutes and \
+                    can be used once.",
+        code_label: "6-digit code",
+        code_hint: "No code yet? Check your spam folder, or ask for a new code.",
+        continue_button: "Continue",
+        new_code: "Ask for a new code",
+    },
+    account: Account {
+        page_title: "My applications",
+        heading: "My applications",
+        signed_in_as: "You are signed in as",
+        applications_heading: "KTP-el applications",
+        no_applications: "No applications yet. The application form is being prepared and will be available here \
+                          soon.",
+        sign_out: "Sign out",
+    },
+    problems: Problems {
+        identifier_missing: "Enter your email address or mobile number",
+        identifier_email: "Enter a valid email address, like name@example.com",
+        identifier_phone: "Enter an Indonesian mobile number starting with 08 or +62, like 0812 3456 7890",
+        code_missing: "Enter the 6-digit code from our message",
+        code_wrong: "Wrong code. Tries left: {n}",
+        code_expired: "The code has expired or was already used. Ask for a new code.",
+        code_too_many_tries: "Too many wrong codes. Ask for a new code.",
+        too_many_requests: "Too many codes asked for. Wait 15 minutes, then try again.",
+        unavailable: "Sorry, the service has a problem. Try again in a few moments.",
+    },
+    mail: Mail {
+        code_subject: "Your KTP-el Portal sign-in code",
+        code_body: "Your sign-in code: {code}\n\nThe code is valid for 10 minutes and can be used once. Never give \
+                    this code to anyone, staff included.\n\nIf you did not ask for this code, ignore this \
+                    message.\n\nPopulation and Civil Registration Office, Bengkalis Regency",
     },
 };

@@ -3,13 +3,18 @@
 use crate::{
     components::layout::{Footer, Header},
     i18n::{initial_locale, provide_i18n},
-    pages::{home::HomePage, not_found::NotFound},
+    pages::{
+        account::AccountPage,
+        home::HomePage,
+        not_found::NotFound,
+        sign_in::{CodePage, SignInPage},
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The whole HTML document. Rendered on the server only; the browser hydrates what is inside `<body>`.
@@ -50,6 +55,10 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/masuk") view=SignInPage/>
+                    <Route path=path!("/masuk/kode") view=CodePage/>
+                    // Rendered whole before sending, so that a signed-out visitor gets a real redirect.
+                    <Route path=path!("/akun") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

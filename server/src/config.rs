@@ -32,6 +32,8 @@ pub struct Config {
     pub public_base_url: String,
     /// lettre's URL form, e.g. `smtp://127.0.0.1:2525`; without it one-time codes go to the log (development).
     pub smtp_url: Option<SecretString>,
+    /// The sender of the portal's email.
+    pub mail_from: String,
     /// Base64 of at least 32 bytes; without it a key is generated into `data_dir/keys/`.
     pub session_key: Option<SecretString>,
     pub max_body_bytes: usize,
@@ -92,6 +94,14 @@ impl Config {
                 })
             }
         };
+        let smtp_url: Option<SecretString> = get("SMTP_URL").map(Into::into);
+        // In production one-time codes must really be sent: only a development portal may log them instead.
+        if public_base_url.starts_with("https://") && smtp_url.is_none() {
+            return Err(ConfigError::Invalid {
+                name: "SMTP_URL",
+                reason: "is required when PUBLIC_BASE_URL is https (production): sign-in codes must be sent".into(),
+            });
+        }
         Ok(Config {
             data_dir,
             database_url: database_url.into(),
@@ -99,7 +109,9 @@ impl Config {
             site_addr,
             site_root,
             public_base_url,
-            smtp_url: get("SMTP_URL").map(Into::into),
+            smtp_url,
+            mail_from: get("MAIL_FROM")
+                .unwrap_or_else(|| "Portal KTP-el Disdukcapil Bengkalis <no-reply@localhost>".into()),
             session_key: get("SESSION_SIGNING_KEY").map(Into::into),
             max_body_bytes,
             log_format,
@@ -140,8 +152,17 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_a_mail_server() {
+        assert!(config(&[("PUBLIC_BASE_URL", "https://ktp.example.go.id")]).is_err());
+    }
+
+    #[test]
     fn https_base_url_is_detected() {
-        let c = config(&[("PUBLIC_BASE_URL", "https://ktp.example.go.id/")]).unwrap();
+        let c = config(&[
+            ("PUBLIC_BASE_URL", "https://ktp.example.go.id/"),
+            ("SMTP_URL", "smtp://127.0.0.1:25"),
+        ])
+        .unwrap();
         assert!(c.is_https());
         assert_eq!(c.public_base_url, "https://ktp.example.go.id");
     }

@@ -9,5 +9,6 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod keys;
+pub mod notify;
 pub mod startup;
 pub mod telemetry;

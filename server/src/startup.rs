@@ -2,18 +2,23 @@
 
 use crate::{
     assets::StaticAssets,
+    auth::{
+        port::CitizenSignIn,
+        tokens::{SessionTokens, CITIZEN_AUDIENCE},
+    },
     config::Config,
     db::{Db, DbError},
     http::{health, metrics, security},
     keys::{self, Key, KeyError},
+    notify::{Notifier, NotifyError},
 };
 use app::{
-    api::ports::{AssetUrls, SiteSettings},
+    api::ports::{AssetUrls, ClientAddress, SignIn, SiteSettings},
     shell, App,
 };
 use axum::{
     body::Body,
-    extract::{DefaultBodyLimit, FromRef, Request, State},
+    extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State},
     http::{header, HeaderValue},
     middleware,
     response::{IntoResponse, Response},
@@ -26,6 +31,9 @@ use secrecy::ExposeSecret;
 use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 
+/// How long a citizen's session lasts.
+pub const CITIZEN_SESSION_SECS: i64 = 12 * 60 * 60;
+
 /// The name cargo-leptos gives the WASM, JS and CSS bundle (`output-name` in `Cargo.toml`).
 pub const OUTPUT_NAME: &str = "portal";
 
@@ -36,6 +44,7 @@ pub struct AppState {
     pub assets: Arc<StaticAssets>,
     pub metrics: Arc<metrics::Metrics>,
     pub session_key: Arc<Key>,
+    pub sign_in: SignIn,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +55,8 @@ pub enum StartError {
     Key(#[from] KeyError),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error("could not set up the mail server: {0}")]
+    Notify(#[from] NotifyError),
     #[error("could not read the built assets: {0}")]
     Assets(std::io::Error),
     #[error("could not listen on {addr}: {source}")]
@@ -89,12 +100,30 @@ impl Application {
             .env(leptos::config::Env::PROD)
             .hash_files(hash_file_present())
             .build();
+        let session_key = Arc::new(session_key);
+        let notifier = Notifier::new(
+            config.smtp_url.as_ref().map(|s| s.expose_secret()),
+            &config.mail_from,
+            !config.is_https(),
+        )?;
+        let sign_in: SignIn = Arc::new(CitizenSignIn {
+            db: db.clone(),
+            key: session_key.clone(),
+            tokens: SessionTokens::new(
+                &session_key,
+                &config.public_base_url,
+                CITIZEN_AUDIENCE,
+                CITIZEN_SESSION_SECS,
+            ),
+            notifier: Arc::new(notifier),
+        });
         let state = AppState {
             leptos_options,
             db,
             assets: Arc::new(assets),
             metrics: Arc::default(),
-            session_key: Arc::new(session_key),
+            session_key,
+            sign_in,
         };
         let router = router(&config, state.clone());
         Ok(Application {
@@ -139,11 +168,13 @@ fn router(config: &Config, state: AppState) -> Router {
         .unwrap_or_else(|| format!("/pkg/{OUTPUT_NAME}.css"));
     let urls = AssetUrls { stylesheet };
     let db = state.db.clone();
+    let sign_in = state.sign_in.clone();
     // Everything a page or server function may need, provided on every request.
     let context = move || {
         provide_context(site.clone());
         provide_context(urls.clone());
         provide_context(db.clone());
+        provide_context(sign_in.clone());
         if let (Some(nonce), Some(response)) = (
             leptos::nonce::use_nonce(),
             use_context::<leptos_axum::ResponseOptions>(),
@@ -175,6 +206,7 @@ fn router(config: &Config, state: AppState) -> Router {
             }
         })
         .route_layer(middleware::from_fn(metrics::label_route))
+        .layer(middleware::from_fn(client_address))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(
@@ -191,4 +223,17 @@ async fn serve_asset(State(assets): State<Arc<StaticAssets>>, request: Request<B
     assets
         .respond(request.uri().path(), request.headers())
         .unwrap_or_else(|| axum::http::StatusCode::NOT_FOUND.into_response())
+}
+
+/// Hands the client's address to server functions (for rate limits) as a request extension.
+async fn client_address(request: Request<Body>, next: middleware::Next) -> Response {
+    let mut request = request;
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    if let Some(address) = address {
+        request.extensions_mut().insert(ClientAddress(address));
+    }
+    next.run(request).await
 }

@@ -9,11 +9,11 @@ use leptos::prelude::*;
 
 #[server(endpoint = "language")]
 pub async fn set_language(lang: String, next: String) -> Result<Locale, ServerFnError> {
-    use crate::{api::ports::SiteSettings, domain::LocalPath, i18n::LANG_COOKIE};
+    use crate::{domain::LocalPath, i18n::LANG_COOKIE};
     use http::{header, HeaderValue};
 
     let locale = Locale::parse(&lang).ok_or_else(|| ServerFnError::new("unknown language"))?;
-    let secure = use_context::<SiteSettings>().is_some_and(|s| s.secure_cookies);
+    let secure = crate::api::form::ssr::secure();
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
         locale.code(),
@@ -22,13 +22,8 @@ pub async fn set_language(lang: String, next: String) -> Result<Locale, ServerFn
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.append_header(header::SET_COOKIE, HeaderValue::from_str(&cookie)?);
 
-    // A form posted without JavaScript accepts HTML: send it back to where it came from.
-    let parts = use_context::<http::request::Parts>();
-    let plain_form = parts
-        .and_then(|p| p.headers.get(header::ACCEPT).cloned())
-        .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
-        .unwrap_or(false);
-    if plain_form {
+    // A form posted without JavaScript goes back to the page it came from.
+    if crate::api::form::ssr::plain_form() {
         leptos_axum::redirect(LocalPath::parse(&next).as_str());
     }
     Ok(locale)

@@ -1,7 +1,7 @@
 //! What every page has: the skip link, the header with the office name and the language switch, the footer with
 //! the office's address, phones and the complaint channel.
 
-use crate::{components::language_switch::LanguageSwitch, domain::office, i18n::use_i18n};
+use crate::{api::auth::ACCOUNT_PAGE, components::language_switch::LanguageSwitch, domain::office, i18n::use_i18n};
 use leptos::prelude::*;
 
 #[component]
@@ -19,7 +19,10 @@ pub fn Header() -> impl IntoView {
                         {move || i18n.t().common.region}
                     </span>
                 </a>
-                <LanguageSwitch/>
+                <nav class="site-header__nav">
+                    <a class="site-header__link" href=ACCOUNT_PAGE>{move || i18n.t().common.my_account}</a>
+                    <LanguageSwitch/>
+                </nav>
             </div>
         </header>
     }

@@ -1,4 +1,5 @@
 //! Reusable pieces of pages.
 
+pub mod form;
 pub mod language_switch;
 pub mod layout;

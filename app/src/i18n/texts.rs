@@ -5,6 +5,10 @@ pub struct Texts {
     pub footer: Footer,
     pub home: Home,
     pub not_found: NotFound,
+    pub sign_in: SignIn,
+    pub account: Account,
+    pub problems: Problems,
+    pub mail: Mail,
 }
 
 pub struct Common {
@@ -17,6 +21,12 @@ pub struct Common {
     /// Visible text of the switch button, in the language it switches *to* (the page's current language
     /// reads it out through `lang`).
     pub switch_to: &'static str,
+    /// The link to the applicant's own pages, in the header.
+    pub my_account: &'static str,
+    /// Heading of the error summary at the top of a form.
+    pub error_summary: &'static str,
+    /// Prefix of the page title when the form has errors, so screen readers hear it first.
+    pub error_title_prefix: &'static str,
 }
 
 pub struct Footer {
@@ -44,6 +54,7 @@ pub struct Home {
     pub fee_label: &'static str,
     pub fee_value: &'static str,
     pub fee_law: &'static str,
+    pub start: &'static str,
     pub wni: Service,
     pub foreigner: Service,
 }
@@ -62,4 +73,48 @@ pub struct NotFound {
     pub heading: &'static str,
     pub body: &'static str,
     pub home_link: &'static str,
+}
+
+pub struct SignIn {
+    pub page_title: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub identifier_label: &'static str,
+    pub identifier_hint: &'static str,
+    pub send_code: &'static str,
+    pub code_page_title: &'static str,
+    pub code_heading: &'static str,
+    pub code_sent: &'static str,
+    pub code_label: &'static str,
+    pub code_hint: &'static str,
+    pub continue_button: &'static str,
+    pub new_code: &'static str,
+}
+
+pub struct Account {
+    pub page_title: &'static str,
+    pub heading: &'static str,
+    pub signed_in_as: &'static str,
+    pub applications_heading: &'static str,
+    pub no_applications: &'static str,
+    pub sign_out: &'static str,
+}
+
+/// Error messages, one per [`crate::api::error::Problem`]. `{n}` stands for a number.
+pub struct Problems {
+    pub identifier_missing: &'static str,
+    pub identifier_email: &'static str,
+    pub identifier_phone: &'static str,
+    pub code_missing: &'static str,
+    pub code_wrong: &'static str,
+    pub code_expired: &'static str,
+    pub code_too_many_tries: &'static str,
+    pub too_many_requests: &'static str,
+    pub unavailable: &'static str,
+}
+
+/// Messages sent by email. `{code}` stands for the one-time code.
+pub struct Mail {
+    pub code_subject: &'static str,
+    pub code_body: &'static str,
 }

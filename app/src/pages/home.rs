@@ -1,7 +1,10 @@
 //! The landing page: the two services of the seed documents, their requirements and steps in plain words, the
 //! 14-working-day promise and that it is free.
 
-use crate::i18n::{use_i18n, Service, Texts};
+use crate::{
+    api::auth::ACCOUNT_PAGE,
+    i18n::{use_i18n, Service, Texts},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,6 +17,7 @@ pub fn HomePage() -> impl IntoView {
         <div class="container">
             <h1>{move || t().heading}</h1>
             <p class="lead">{move || t().lead}</p>
+            <p><a class="button button--start" href=ACCOUNT_PAGE>{move || t().start}</a></p>
             <h2>{move || t().services_heading}</h2>
             <div class="services">
                 <ServiceCard id="layanan-wni" service=|t: &'static Texts| &t.home.wni/>

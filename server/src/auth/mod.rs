@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod codes;
+pub mod port;
 pub mod random;
 pub mod tokens;
 

@@ -66,6 +66,7 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
     let site = dir.path().join("site");
     write_fake_site(&site);
     let mut vars: HashMap<String, String> = HashMap::from([
+        ("SMTP_URL".into(), format!("smtp://127.0.0.1:{}", mail_sink().port)),
         ("DATA_DIR".into(), dir.path().join("data").display().to_string()),
         ("DATABASE_URL".into(), database_url.clone()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
@@ -147,4 +148,103 @@ pub fn attribute_after<'a>(html: &'a str, marker: &str, attribute: &str) -> Opti
     let at = rest.find(&key)? + key.len();
     let end = rest[at..].find('"')?;
     Some(&rest[at..at + end])
+}
+
+/// A real SMTP server on loopback (`scripts/smtp_sink.py`, aiosmtpd) that writes each message to a folder: the one
+/// `make test` started (`TEST_SMTP_PORT`, `TEST_SMTP_DIR`), or one started for this test run.
+pub struct MailSink {
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+    /// The sink this test run started, if any; it exits by itself once idle.
+    _process: Option<std::sync::Mutex<std::process::Child>>,
+}
+
+static SINK: std::sync::OnceLock<MailSink> = std::sync::OnceLock::new();
+
+pub fn mail_sink() -> &'static MailSink {
+    SINK.get_or_init(|| {
+        if let (Ok(port), Ok(dir)) = (std::env::var("TEST_SMTP_PORT"), std::env::var("TEST_SMTP_DIR")) {
+            return MailSink {
+                port: port.parse().expect("TEST_SMTP_PORT"),
+                dir: dir.into(),
+            };
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap().keep();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
+        let process = std::process::Command::new("python3")
+            .args([
+                script,
+                "--port",
+                &port.to_string(),
+                "--dir",
+                &dir.display().to_string(),
+                "--idle",
+                "300",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (make test installs it)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return MailSink {
+                    port,
+                    dir,
+                    _process: Some(std::sync::Mutex::new(process)),
+                };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the SMTP sink did not start on port {port}");
+    })
+}
+
+/// The newest message to `to`, waiting up to ten seconds for it.
+pub async fn last_mail_to(to: &str) -> String {
+    let marker = format!("X-Envelope-To: {to}");
+    for _ in 0..100 {
+        let mut found: Vec<(String, String)> = std::fs::read_dir(&mail_sink().dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
+            .filter_map(|e| {
+                let text = std::fs::read_to_string(e.path()).ok()?;
+                text.lines()
+                    .next()
+                    .is_some_and(|l| l == marker)
+                    .then(|| (e.file_name().to_string_lossy().into_owned(), text))
+            })
+            .collect();
+        found.sort();
+        if let Some((_, text)) = found.pop() {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no mail to {to}");
+}
+
+/// The six-digit code in the newest message to `to`.
+pub async fn code_sent_to(to: &str) -> String {
+    let mail = last_mail_to(to).await;
+    let body = mail.split("\r\n\r\n").nth(1).unwrap_or(&mail);
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a six-digit code in the mail")
+        .to_owned()
+}
+
+/// `name=value` of the cookie `name` set by `response`, if any.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
 }

@@ -57,7 +57,11 @@ async fn an_unknown_language_is_refused() {
 
 #[tokio::test]
 async fn cookies_are_secure_when_the_portal_is_served_over_https() {
-    let app = spawn_app_with(&[("PUBLIC_BASE_URL", "https://ktp.example.go.id")]).await;
+    let app = spawn_app_with(&[
+        ("PUBLIC_BASE_URL", "https://ktp.example.go.id"),
+        ("SMTP_URL", "smtp://127.0.0.1:25"),
+    ])
+    .await;
     let response = switch(&app, &[("lang", "en"), ("next", "/")], "application/json").await;
     assert!(response.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
 }

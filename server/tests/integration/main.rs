@@ -11,3 +11,4 @@ mod pages;
 mod reference_data;
 mod security;
 mod sign_in;
+mod sign_in_pages;

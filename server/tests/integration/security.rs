@@ -55,7 +55,11 @@ async fn every_response_has_the_baseline_headers() {
 
 #[tokio::test]
 async fn hsts_is_sent_when_the_base_url_is_https() {
-    let app = spawn_app_with(&[("PUBLIC_BASE_URL", "https://ktp.example.go.id")]).await;
+    let app = spawn_app_with(&[
+        ("PUBLIC_BASE_URL", "https://ktp.example.go.id"),
+        ("SMTP_URL", "smtp://127.0.0.1:25"),
+    ])
+    .await;
     let response = app.get("/").await;
     assert!(response.headers()["strict-transport-security"]
         .to_str()

@@ -1,0 +1,154 @@
+//! Forms that work without JavaScript.
+//!
+//! With JavaScript, a form is sent in the background and its server function's error comes back as data; the
+//! page shows it without losing what was typed. Without JavaScript the browser posts the form and follows a
+//! redirect, so the server leaves the typed values and the problems in a short-lived, HttpOnly "flash" cookie
+//! for the page it sends the browser back to. Nothing typed ever goes into a URL.
+
+use super::error::FieldProblem;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The name of the flash cookie.
+pub const FLASH_COOKIE: &str = "flash";
+
+/// What a form posted without JavaScript left for the page it returns to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormState {
+    pub form: String,
+    pub values: Vec<(String, String)>,
+    pub problems: Vec<FieldProblem>,
+}
+
+impl FormState {
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// The state left for `form`, read (and cleared) on the server, carried into the hydrated page unchanged.
+pub fn use_form_state(form: &'static str) -> FormState {
+    SharedValue::new(move || {
+        #[cfg(feature = "ssr")]
+        {
+            ssr::take_flash(form).unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = form;
+            FormState::default()
+        }
+    })
+    .into_inner()
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Request and response helpers for server functions.
+
+    use super::*;
+    use crate::api::error::AppError;
+    use crate::api::ports::SiteSettings;
+    use http::{header, HeaderValue};
+
+    pub fn secure() -> bool {
+        use_context::<SiteSettings>().is_some_and(|s| s.secure_cookies)
+    }
+
+    /// A cookie name, with the `__Host-` prefix (no Domain, Path=/, Secure) whenever cookies are Secure.
+    pub fn cookie_name(base: &str) -> String {
+        if secure() {
+            format!("__Host-{base}")
+        } else {
+            base.to_owned()
+        }
+    }
+
+    pub fn get_cookie(base: &str) -> Option<String> {
+        let name = cookie_name(base);
+        let parts = use_context::<http::request::Parts>()?;
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// Sets an HttpOnly cookie on this response; `max_age` 0 deletes it.
+    pub fn set_cookie(base: &str, value: &str, max_age: i64, same_site: &str) {
+        let cookie = format!(
+            "{}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{}",
+            cookie_name(base),
+            if secure() { "; Secure" } else { "" }
+        );
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&cookie),
+        ) {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
+
+    /// True when a browser posted the form itself (no JavaScript): it asks for HTML back.
+    pub fn plain_form() -> bool {
+        use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|s| s.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
+
+    /// Ends a server function that failed. Without JavaScript: remember the values and problems, send the
+    /// browser back to `page`, and answer success so nothing is put into the URL. With JavaScript: the error.
+    pub fn fail(form: &str, page: &str, values: &[(&str, &str)], error: AppError) -> Result<(), AppError> {
+        if !plain_form() {
+            return Err(error);
+        }
+        let state = FormState {
+            form: form.to_owned(),
+            values: values.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            problems: error.problems(),
+        };
+        let json = serde_json::to_vec(&state).unwrap_or_default();
+        let hex: String = json.iter().map(|b| format!("{b:02x}")).collect();
+        set_cookie(FLASH_COOKIE, &hex, 120, "Strict");
+        leptos_axum::redirect(page);
+        Ok(())
+    }
+
+    /// The flash left for `form`, deleting it so that a reload shows a clean form.
+    pub fn take_flash(form: &str) -> Option<FormState> {
+        let hex = get_cookie(FLASH_COOKIE)?;
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+            .collect();
+        let state: FormState = serde_json::from_slice(&bytes?).ok()?;
+        if state.form != form {
+            return None;
+        }
+        set_cookie(FLASH_COOKIE, "", 0, "Strict");
+        Some(state)
+    }
+
+    /// The address the request came from, for rate limits.
+    pub fn client_address() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<crate::api::ports::ClientAddress>()
+                    .map(|c| c.0.clone())
+            })
+            .unwrap_or_else(|| "unknown".to_owned())
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""A real SMTP server on loopback for the tests: accepts every message and writes it, with its envelope
+recipients, to a folder, where tests read the one-time codes. Exits by itself after --idle seconds without mail
+or a signal, so a test run never leaves it behind for long.
+
+    python3 scripts/smtp_sink.py --port 2525 --dir /tmp/mail [--idle 900]
+"""
+import argparse
+import asyncio
+import itertools
+import os
+import signal
+import time
+
+from aiosmtpd.controller import Controller
+
+counter = itertools.count()
+
+
+class Sink:
+    def __init__(self, folder):
+        self.folder = folder
+        self.last = time.monotonic()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.last = time.monotonic()
+        name = f"{time.time_ns()}-{next(counter)}.eml"
+        tmp = os.path.join(self.folder, "." + name)
+        with open(tmp, "wb") as f:
+            f.write(("X-Envelope-To: " + ", ".join(envelope.rcpt_tos) + "\r\n").encode())
+            f.write(envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode())
+        os.replace(tmp, os.path.join(self.folder, name))  # readers never see half a message
+        return "250 Message accepted"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--idle", type=int, default=900)
+    args = parser.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    sink = Sink(args.dir)
+    controller = Controller(sink, hostname="127.0.0.1", port=args.port)
+    controller.start()
+    print(f"smtp sink listening on 127.0.0.1:{args.port}, writing to {args.dir}", flush=True)
+    stop = False
+
+    def on_signal(*_):
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not stop and time.monotonic() - sink.last < args.idle:
+        time.sleep(0.2)
+    controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+//! The server's side of the sign-in door that `app` declares (`app::api::ports::SignInPort`).
+
+use super::{accounts, codes, codes::CodeError, now, tokens::SessionTokens};
+use crate::{db::Db, keys::Key, notify::Notifier};
+use app::{
+    api::{
+        auth::AccountSummary,
+        error::{AppError, Problem},
+        ports::SignInPort,
+    },
+    domain::identifier::Identifier,
+    i18n::Locale,
+};
+use std::sync::Arc;
+
+pub struct CitizenSignIn {
+    pub db: Db,
+    pub key: Arc<Key>,
+    pub tokens: SessionTokens,
+    pub notifier: Arc<Notifier>,
+}
+
+/// Logs the cause, tells the person only that the service failed.
+fn unavailable(error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "sign-in failed");
+    AppError::Unavailable
+}
+
+fn code_problem(error: CodeError) -> AppError {
+    let problem = match error {
+        CodeError::RateLimited => Problem::TooManyRequests,
+        CodeError::Expired => Problem::CodeExpired,
+        CodeError::TooManyTries => Problem::CodeTooManyTries,
+        CodeError::Wrong { tries_left } => Problem::CodeWrong { tries_left },
+        CodeError::Db(e) => return unavailable(e),
+    };
+    let field = if problem == Problem::TooManyRequests {
+        "identifier"
+    } else {
+        "code"
+    };
+    AppError::field(field, problem)
+}
+
+#[async_trait::async_trait]
+impl SignInPort for CitizenSignIn {
+    async fn request_code(&self, identifier: &Identifier, client: &str, locale: Locale) -> Result<String, AppError> {
+        let client = codes::client_tag(&self.key, client);
+        let issued = codes::issue(&self.db, &self.key, identifier.as_str(), &client, now())
+            .await
+            .map_err(code_problem)?;
+        self.notifier
+            .send_code(identifier, &issued.code, locale)
+            .await
+            .map_err(unavailable)?;
+        Ok(issued.attempt)
+    }
+
+    async fn verify_code(&self, attempt: &str, code: &str) -> Result<(String, i64), AppError> {
+        let identifier = codes::verify(&self.db, &self.key, attempt, code, now())
+            .await
+            .map_err(code_problem)?;
+        let account = accounts::find_or_create(&self.db, &identifier, now())
+            .await
+            .map_err(unavailable)?;
+        let token = self
+            .tokens
+            .start(&self.db, &account, now())
+            .await
+            .map_err(unavailable)?;
+        Ok((token, self.tokens.ttl_secs))
+    }
+
+    async fn account(&self, token: &str) -> Result<Option<AccountSummary>, AppError> {
+        let Ok(claims) = self.tokens.authenticate(&self.db, token).await else {
+            return Ok(None);
+        };
+        let identifier: Option<(String,)> = sqlx::query_as("SELECT identifier FROM accounts WHERE id = $1")
+            .bind(&claims.sub)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(identifier.map(|(identifier,)| AccountSummary {
+            identifier: Identifier::parse(&identifier).map(|i| i.masked()).unwrap_or_default(),
+        }))
+    }
+
+    async fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        if let Ok(claims) = self.tokens.authenticate(&self.db, token).await {
+            self.tokens
+                .revoke(&self.db, &claims.jti, now())
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
+    }
+}
