@@ -167,6 +167,7 @@ pub fn mail_sink() -> &'static MailSink {
             return MailSink {
                 port: port.parse().expect("TEST_SMTP_PORT"),
                 dir: dir.into(),
+                _process: None,
             };
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
