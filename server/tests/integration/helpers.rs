@@ -177,7 +177,7 @@ pub fn mail_sink() -> &'static MailSink {
             .port();
         let dir = tempfile::tempdir().unwrap().keep();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
-        let process = std::process::Command::new("python3")
+        let mut process = std::process::Command::new("python3")
             .args([
                 script,
                 "--port",
@@ -200,6 +200,8 @@ pub fn mail_sink() -> &'static MailSink {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
+        let _ = process.kill();
+        let _ = process.wait();
         panic!("the SMTP sink did not start on port {port}");
     })
 }
