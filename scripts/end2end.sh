@@ -4,12 +4,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${E2E_PORT:-3400}"
+SMTP_PORT="${E2E_SMTP_PORT:-2526}"
 DATA=$(mktemp -d /tmp/portal-e2e.XXXXXX)
 LOG="$DATA/server.log"
+MAIL="$DATA/mail"
+# A real SMTP server on loopback: the tests read the one-time codes from the messages it writes.
+python3 scripts/smtp_sink.py --port "$SMTP_PORT" --dir "$MAIL" --idle 900 >"$DATA/smtp.log" 2>&1 &
+SINK=$!
 DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-  target/release/server >"$LOG" 2>&1 &
+  SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" target/release/server >"$LOG" 2>&1 &
 SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+cleanup() {
+  kill "$SERVER" "$SINK" 2>/dev/null || true
+  wait "$SERVER" "$SINK" 2>/dev/null || true
+  rm -rf "$DATA"
+}
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do
@@ -19,4 +28,4 @@ for _ in $(seq 1 100); do
 done
 
 cd end2end
-BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 --test-timeout=120000 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }
+BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" node --test --test-concurrency=1 --test-timeout=120000 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }

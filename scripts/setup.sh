@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the portal needs and is missing, idempotently, only from the Cargo, npm and Debian registries.
 #   scripts/setup.sh run    what `make run` needs: the wasm32 target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
-#   scripts/setup.sh test   also PostgreSQL, Chromium and the end2end npm packages
+#   scripts/setup.sh test   also PostgreSQL, Chromium, the end2end npm packages and aiosmtpd (PyPI)
 #   scripts/setup.sh bench  also wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,9 +51,17 @@ end2end_packages() {
   fi
 }
 
+python_packages() {
+  # aiosmtpd: the real SMTP server on loopback that the tests read one-time codes from.
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "pip: installing aiosmtpd"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  fi
+}
+
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
-  test)  apt_install brotli gzip postgresql chromium curl; rust_tools; end2end_packages ;;
-  bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages ;;
+  test)  apt_install brotli gzip postgresql chromium curl; rust_tools; end2end_packages; python_packages ;;
+  bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages; python_packages ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

@@ -112,6 +112,9 @@ pub mod ssr {
     /// browser back to `page`, and answer success so nothing is put into the URL. With JavaScript: the error.
     pub fn fail(form: &str, page: &str, values: &[(&str, &str)], error: AppError) -> Result<(), AppError> {
         if !plain_form() {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(status_of(&error));
+            }
             return Err(error);
         }
         let state = FormState {
@@ -124,6 +127,15 @@ pub mod ssr {
         set_cookie(FLASH_COOKIE, &hex, 120, "Strict");
         leptos_axum::redirect(page);
         Ok(())
+    }
+
+    /// A mistake in the input is 422, not a server failure.
+    pub fn status_of(error: &AppError) -> http::StatusCode {
+        match error {
+            AppError::Invalid(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
+            AppError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
+        }
     }
 
     /// The flash left for `form`, deleting it so that a reload shows a clean form.
