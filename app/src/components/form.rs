@@ -135,3 +135,16 @@ pub fn form_problems(
         None => initial.clone(),
     })
 }
+
+/// A form page's title, with the error prefix while the form shows problems, so screen readers hear it first.
+pub fn form_title(problems: Signal<Vec<FieldProblem>>, title: fn(&Texts) -> &'static str) -> impl Fn() -> String {
+    let i18n = use_i18n();
+    move || {
+        let prefix = if problems.get().is_empty() {
+            ""
+        } else {
+            i18n.t().common.error_title_prefix
+        };
+        format!("{prefix}{}", title(i18n.t()))
+    }
+}

@@ -5,7 +5,7 @@ use crate::{
         auth::{RequestCode, VerifyCode, SIGN_IN_PAGE},
         form::use_form_state,
     },
-    components::form::{form_problems, ErrorSummary, TextField},
+    components::form::{form_problems, form_title, ErrorSummary, TextField},
     i18n::use_i18n,
 };
 use leptos::prelude::*;
@@ -18,14 +18,7 @@ pub fn SignInPage() -> impl IntoView {
     let flash = use_form_state("sign_in");
     let action = ServerAction::<RequestCode>::new();
     let problems = form_problems(action.value().into(), flash.problems.clone());
-    let title = move || {
-        let prefix = if problems.get().is_empty() {
-            ""
-        } else {
-            i18n.t().common.error_title_prefix
-        };
-        format!("{prefix}{}", t().page_title)
-    };
+    let title = form_title(problems, |t| t.sign_in.page_title);
     view! {
         <Title text=title/>
         <div class="container narrow">
@@ -54,14 +47,7 @@ pub fn CodePage() -> impl IntoView {
     let flash = use_form_state("code");
     let action = ServerAction::<VerifyCode>::new();
     let problems = form_problems(action.value().into(), flash.problems.clone());
-    let title = move || {
-        let prefix = if problems.get().is_empty() {
-            ""
-        } else {
-            i18n.t().common.error_title_prefix
-        };
-        format!("{prefix}{}", t().code_page_title)
-    };
+    let title = form_title(problems, |t| t.sign_in.code_page_title);
     view! {
         <Title text=title/>
         <div class="container narrow">

@@ -1,8 +1,9 @@
 //! The database: one pool, one set of queries for SQLite and PostgreSQL.
 //!
 //! Queries go through sqlx's `Any` driver, written in the SQL both dialects share (`$1` placeholders, `TEXT`,
-//! `BIGINT`, ISO dates as text). Migrations are kept per dialect (`migrations/sqlite`, `migrations/postgres`)
-//! and stay identical except where the two really differ.
+//! `BIGINT`, ISO dates as text, `ON CONFLICT`, `RETURNING`). The migrations in `migrations/` are that same SQL
+//! and serve both. Should a change ever need dialect-specific SQL, it gets a `migrations/sqlite` and a
+//! `migrations/postgres` folder from that point on, and [`Db::migrate`] picks one per backend.
 
 pub mod reference_data;
 
@@ -86,10 +87,7 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
-        }
+        sqlx::migrate!("./migrations").run(&self.pool).await
     }
 
     /// A round trip to the database, for the health check.
