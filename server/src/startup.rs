@@ -9,7 +9,7 @@ use crate::{
     config::Config,
     db::{Db, DbError},
     http::{health, metrics, security},
-    keys::{self, Key, KeyError},
+    keys::{self, KeyError},
     notify::{Notifier, NotifyError},
 };
 use app::{
@@ -43,7 +43,6 @@ pub struct AppState {
     pub db: Db,
     pub assets: Arc<StaticAssets>,
     pub metrics: Arc<metrics::Metrics>,
-    pub session_key: Arc<Key>,
     pub sign_in: SignIn,
 }
 
@@ -122,7 +121,6 @@ impl Application {
             db,
             assets: Arc::new(assets),
             metrics: Arc::default(),
-            session_key,
             sign_in,
         };
         let router = router(&config, state.clone());

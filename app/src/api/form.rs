@@ -9,6 +9,9 @@ use super::error::FieldProblem;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The most characters of one typed value the flash keeps.
+pub const MAX_KEPT_CHARS: usize = 500;
+
 /// The name of the flash cookie.
 pub const FLASH_COOKIE: &str = "flash";
 
@@ -119,7 +122,11 @@ pub mod ssr {
         }
         let state = FormState {
             form: form.to_owned(),
-            values: values.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            // A cookie holds about 4 KB: an absurdly long value is cut rather than losing the whole form.
+            values: values
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.chars().take(MAX_KEPT_CHARS).collect()))
+                .collect(),
             problems: error.problems(),
         };
         let json = serde_json::to_vec(&state).unwrap_or_default();

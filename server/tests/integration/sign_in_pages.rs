@@ -168,3 +168,15 @@ async fn wrong_codes_are_counted_and_the_answer_never_reveals_an_account() {
         "the right code is refused after five wrong ones"
     );
 }
+
+#[tokio::test]
+async fn an_absurdly_long_input_still_comes_back_as_a_form_with_an_error() {
+    let app = spawn_app().await;
+    let long = format!("{}@example.com", "a".repeat(5000));
+    let response = post(&app, "/api/masuk", &[("identifier", &long)], &[], HTML).await;
+    assert_eq!(response.headers()["location"], "/masuk");
+    let flash = set_cookie(&response, "flash").expect("the form's state fits in its cookie");
+    assert!(flash.len() < 4096, "a browser keeps cookies of up to 4 KB");
+    let html = get_with(&app, "/masuk", &[&flash]).await.text().await.unwrap();
+    assert!(html.contains("Alamat email tidak valid"));
+}
