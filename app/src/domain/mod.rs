@@ -1,6 +1,8 @@
 //! Pure rules shared by browser and server: no I/O, no Leptos. Each type parses its input once, so that holding
 //! a value means holding a valid one.
 
+pub mod application;
+pub mod countries;
 pub mod date;
 pub mod eligibility;
 pub mod identifier;

@@ -1,0 +1,840 @@
+//! An application for a KTP-el: its kind, its state, its sections, and the checks on what the applicant states.
+//!
+//! The answers are kept as the form sends them, a map from field `name` to text, so that a draft can be saved
+//! section by section and shown again exactly as typed. [`check_section`] turns one section's input into the
+//! normalised values to save, or into problems per field; [`check_submission`] decides on the day of submission
+//! whether the whole application may go to the office. The browser runs the same checks while the user types.
+
+use super::{
+    countries,
+    date::Date,
+    eligibility::{check_age, check_kitap, EligibilityError, KitapStatus, MaritalStatus},
+    identifier::Identifier,
+    nik::{Nik, NikError, NoKk, NoKkError, Sex},
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The two services of the office's service descriptions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    /// A new KTP-el for an Indonesian citizen (WNI).
+    Citizen,
+    /// A KTP-el for a foreign resident with a permanent stay permit (ITAP).
+    Foreigner,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Citizen, Kind::Foreigner];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Citizen => "wni",
+            Kind::Foreigner => "wna",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+
+    /// The sections of the form, in order.
+    pub fn sections(self) -> &'static [Section] {
+        use Section::*;
+        match self {
+            Kind::Citizen => &[Identity, Birth, Personal, Address, Contact, Documents],
+            Kind::Foreigner => &[Identity, Birth, Personal, Address, Contact, StayPermit, Documents],
+        }
+    }
+
+    /// The scans this kind of application needs.
+    pub fn documents(self) -> &'static [Document] {
+        match self {
+            Kind::Citizen => &[Document::KkScan],
+            Kind::Foreigner => &[Document::KkScan, Document::KitapScan],
+        }
+    }
+}
+
+/// Where an application is in the office's process (see DESIGN.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Returned,
+    Rejected,
+    Approved,
+    Recorded,
+    Identifying,
+    Clarification,
+    Personalizing,
+    Ready,
+    Issued,
+}
+
+impl Status {
+    pub const ALL: [Status; 11] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Returned,
+        Status::Rejected,
+        Status::Approved,
+        Status::Recorded,
+        Status::Identifying,
+        Status::Clarification,
+        Status::Personalizing,
+        Status::Ready,
+        Status::Issued,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Returned => "returned",
+            Status::Rejected => "rejected",
+            Status::Approved => "approved",
+            Status::Recorded => "recorded",
+            Status::Identifying => "identifying",
+            Status::Clarification => "clarification",
+            Status::Personalizing => "personalizing",
+            Status::Ready => "ready",
+            Status::Issued => "issued",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Only a draft, or an application staff returned for a correction, can be changed by the applicant.
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Returned)
+    }
+}
+
+/// One page of the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Section {
+    Identity,
+    Birth,
+    Personal,
+    Address,
+    Contact,
+    StayPermit,
+    Documents,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Identity,
+        Section::Birth,
+        Section::Personal,
+        Section::Address,
+        Section::Contact,
+        Section::StayPermit,
+        Section::Documents,
+    ];
+
+    /// The last part of the page's path.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Section::Identity => "identitas",
+            Section::Birth => "kelahiran",
+            Section::Personal => "data-diri",
+            Section::Address => "alamat",
+            Section::Contact => "kontak",
+            Section::StayPermit => "izin-tinggal",
+            Section::Documents => "dokumen",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    /// The form fields this section asks for, in order.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Section::Identity => &["nik", "no_kk", "full_name"],
+            Section::Birth => &["birth_place", "birth_date", "sex"],
+            Section::Personal => &["blood_type", "religion", "marital_status", "occupation"],
+            Section::Address => &[
+                "street",
+                "rt",
+                "rw",
+                "province",
+                "regency",
+                "district",
+                "village_code",
+                "postal_code",
+            ],
+            Section::Contact => &["phone", "email"],
+            Section::StayPermit => &["nationality", "passport_no", "kitap_no", "kitap_expiry"],
+            Section::Documents => &[],
+        }
+    }
+
+    /// The fields that must have a value for the section to be done.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Section::Address => &["street", "rt", "rw", "village_code"],
+            Section::Contact => &[],
+            Section::Documents => &[],
+            other => other.fields(),
+        }
+    }
+}
+
+/// A scan the applicant uploads; the form field's `name` is its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Document {
+    KkScan,
+    KitapScan,
+}
+
+impl Document {
+    pub const ALL: [Document; 2] = [Document::KkScan, Document::KitapScan];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Document::KkScan => "kk_scan",
+            Document::KitapScan => "kitap_scan",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Document> {
+        Document::ALL.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// Blood types as the form offers them: the value, then how it reads.
+pub const BLOOD_TYPES: &[(&str, &str)] = &[
+    ("A", "A"),
+    ("A+", "A+"),
+    ("A-", "A−"),
+    ("B", "B"),
+    ("B+", "B+"),
+    ("B-", "B−"),
+    ("AB", "AB"),
+    ("AB+", "AB+"),
+    ("AB-", "AB−"),
+    ("O", "O"),
+    ("O+", "O+"),
+    ("O-", "O−"),
+    ("tidak_tahu", ""),
+];
+
+/// The religions a KTP-el records, and belief in God (*kepercayaan*), by their official names.
+pub const RELIGIONS: &[&str] = &[
+    "Islam",
+    "Kristen",
+    "Katolik",
+    "Hindu",
+    "Buddha",
+    "Khonghucu",
+    "Kepercayaan terhadap Tuhan YME",
+];
+
+/// What the applicant has stated so far: field `name` → value, as saved.
+pub type Answers = BTreeMap<String, String>;
+
+/// What is wrong with one field. Pages turn it into a sentence in the user's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Issue {
+    Missing,
+    TooLong {
+        max: usize,
+    },
+    Nik(NikError),
+    NoKk(NoKkError),
+    Name,
+    Date,
+    /// The date of birth differs from the one the NIK encodes (`day`-`month`-`year`).
+    BirthDateConflictsWithNik {
+        year: i32,
+        month: u8,
+        day: u8,
+    },
+    /// The sex differs from the one the NIK encodes.
+    SexConflictsWithNik {
+        female: bool,
+    },
+    BornInTheFuture,
+    /// Younger than 17 and never married; may apply from the 17th birthday.
+    TooYoung {
+        year: i32,
+        month: u8,
+        day: u8,
+    },
+    Choice,
+    RtRw,
+    PostalCode,
+    Village,
+    Phone,
+    Email,
+    /// Neither a phone number nor an email address.
+    ContactMissing,
+    Nationality,
+    IndonesianNationality,
+    Passport,
+    KitapNumber,
+    KitapExpired,
+    DocumentMissing,
+    /// A section not yet done, at submission.
+    SectionIncomplete,
+}
+
+/// A problem with a field, as the checks report it.
+pub type FieldIssue = (&'static str, Issue);
+
+fn text(input: &Answers, field: &str) -> String {
+    input
+        .get(field)
+        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// Letters (any script), spaces, and the marks names carry: apostrophe, dot, comma, hyphen.
+fn is_name(value: &str) -> bool {
+    value.chars().any(char::is_alphabetic)
+        && value
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '.' | ',' | '-' | '’'))
+}
+
+/// Normalises a choice so that `Belum Kawin`, `belum_kawin` and `BELUM KAWIN` are one answer.
+fn choice_key(value: &str) -> String {
+    value.trim().to_lowercase().replace(['_', '-'], " ")
+}
+
+pub fn parse_blood_type(value: &str) -> Option<&'static str> {
+    let v = value.trim().replace('−', "-").to_uppercase();
+    if choice_key(&v) == "tidak tahu" {
+        return Some("tidak_tahu");
+    }
+    BLOOD_TYPES.iter().map(|(code, _)| *code).find(|code| *code == v)
+}
+
+pub fn parse_religion(value: &str) -> Option<&'static str> {
+    let key = choice_key(value);
+    RELIGIONS.iter().copied().find(|r| choice_key(r) == key)
+}
+
+pub fn parse_marital(value: &str) -> Option<MaritalStatus> {
+    let key = choice_key(value);
+    MaritalStatus::ALL.into_iter().find(|m| choice_key(m.code()) == key)
+}
+
+pub fn parse_sex(value: &str) -> Option<Sex> {
+    match choice_key(value).as_str() {
+        "l" | "laki laki" | "male" => Some(Sex::Male),
+        "p" | "perempuan" | "female" => Some(Sex::Female),
+        _ => None,
+    }
+}
+
+/// An area code of the `wilayah` data: `14.03.09.2001` for a village.
+pub fn is_area_code(value: &str, level: usize) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    let widths = [2, 2, 2, 4];
+    parts.len() == level
+        && parts
+            .iter()
+            .zip(widths)
+            .all(|(part, width)| part.len() == width && part.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The NIK of the answers, when it is valid.
+pub fn stated_nik(answers: &Answers, today: Date) -> Option<Nik> {
+    answers.get("nik").and_then(|n| Nik::parse(n, today).ok())
+}
+
+/// The birth date and sex the NIK gives, to pre-fill the birth section: the portal does not ask twice.
+pub fn nik_prefill(answers: &Answers, today: Date) -> Option<(Date, Sex)> {
+    stated_nik(answers, today).map(|nik| (nik.birth_date(), nik.sex()))
+}
+
+fn conflict_date(date: Date) -> Issue {
+    Issue::BirthDateConflictsWithNik {
+        year: date.year(),
+        month: date.month(),
+        day: date.day(),
+    }
+}
+
+/// Checks one section's input against what is saved. Returns the normalised values to save (every field of the
+/// section, empty ones removed), or the problems, in the order of the fields.
+pub fn check_section(
+    kind: Kind,
+    section: Section,
+    input: &Answers,
+    saved: &Answers,
+    today: Date,
+) -> Result<Answers, Vec<FieldIssue>> {
+    let mut out = Answers::new();
+    let mut issues: Vec<FieldIssue> = Vec::new();
+    for field in section.fields() {
+        let value = text(input, field);
+        if value.is_empty() {
+            if section.required().contains(field) {
+                issues.push((field, Issue::Missing));
+            }
+            continue;
+        }
+        match check_field(kind, field, &value, today) {
+            Ok(normal) => {
+                out.insert((*field).to_owned(), normal);
+            }
+            Err(issue) => issues.push((field, issue)),
+        }
+    }
+    // Rules that join fields, only once each field is right on its own.
+    if issues.is_empty() {
+        let mut merged = saved.clone();
+        merged.extend(out.clone());
+        issues.extend(cross_checks(section, &merged, today));
+    }
+    if issues.is_empty() {
+        Ok(out)
+    } else {
+        Err(issues)
+    }
+}
+
+/// Checks one field on its own and returns its normalised value. The browser runs this as the user types.
+pub fn check_field(kind: Kind, field: &str, value: &str, today: Date) -> Result<String, Issue> {
+    let limit = |max: usize, value: &str| {
+        if value.chars().count() > max {
+            Err(Issue::TooLong { max })
+        } else {
+            Ok(())
+        }
+    };
+    match field {
+        "nik" => Nik::parse(value, today)
+            .map(|n| n.as_str().to_owned())
+            .map_err(Issue::Nik),
+        "no_kk" => NoKk::parse(value).map(|n| n.as_str().to_owned()).map_err(Issue::NoKk),
+        "full_name" => {
+            limit(60, value)?;
+            is_name(value).then(|| value.to_uppercase()).ok_or(Issue::Name)
+        }
+        "birth_place" => {
+            limit(50, value)?;
+            is_name(value).then(|| value.to_uppercase()).ok_or(Issue::Name)
+        }
+        "occupation" => {
+            limit(60, value)?;
+            is_name(value).then(|| value.to_owned()).ok_or(Issue::Name)
+        }
+        "street" => {
+            limit(100, value)?;
+            Ok(value.to_owned())
+        }
+        "birth_date" => {
+            let date = Date::parse_iso(value).ok_or(Issue::Date)?;
+            if date > today {
+                return Err(Issue::BornInTheFuture);
+            }
+            Ok(date.to_string())
+        }
+        "kitap_expiry" => {
+            let date = Date::parse_iso(value).ok_or(Issue::Date)?;
+            check_kitap(date, today).map_err(|_| Issue::KitapExpired)?;
+            Ok(date.to_string())
+        }
+        "sex" => parse_sex(value).map(|s| s.code().to_owned()).ok_or(Issue::Choice),
+        "blood_type" => parse_blood_type(value).map(str::to_owned).ok_or(Issue::Choice),
+        "religion" => parse_religion(value).map(str::to_owned).ok_or(Issue::Choice),
+        "marital_status" => parse_marital(value).map(|m| m.code().to_owned()).ok_or(Issue::Choice),
+        "rt" | "rw" => (value.len() <= 3 && value.bytes().all(|b| b.is_ascii_digit()) && value != "0")
+            .then(|| format!("{:03}", value.parse::<u16>().unwrap_or(0)))
+            .filter(|v| v != "000")
+            .ok_or(Issue::RtRw),
+        "postal_code" => (value.len() == 5 && value.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| value.to_owned())
+            .ok_or(Issue::PostalCode),
+        "province" => is_area_code(value, 1).then(|| value.to_owned()).ok_or(Issue::Village),
+        "regency" => is_area_code(value, 2).then(|| value.to_owned()).ok_or(Issue::Village),
+        "district" => is_area_code(value, 3).then(|| value.to_owned()).ok_or(Issue::Village),
+        "village_code" => is_area_code(value, 4).then(|| value.to_owned()).ok_or(Issue::Village),
+        "phone" => match Identifier::parse(value) {
+            Ok(Identifier::Phone(p)) => Ok(p),
+            _ => Err(Issue::Phone),
+        },
+        "email" => match Identifier::parse(value) {
+            Ok(Identifier::Email(e)) => Ok(e),
+            _ => Err(Issue::Email),
+        },
+        "nationality" => {
+            let code = value.trim().to_uppercase();
+            if code == "ID" {
+                return Err(Issue::IndonesianNationality);
+            }
+            countries::is_foreign_nationality(&code)
+                .then_some(code)
+                .ok_or(Issue::Nationality)
+        }
+        "passport_no" => {
+            let v = value.replace(' ', "").to_uppercase();
+            ((6..=12).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .then_some(v)
+                .ok_or(Issue::Passport)
+        }
+        "kitap_no" => {
+            let v = value.replace(' ', "").to_uppercase();
+            ((6..=20).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .then_some(v)
+                .ok_or(Issue::KitapNumber)
+        }
+        _ => {
+            let _ = kind;
+            limit(100, value)?;
+            Ok(value.to_owned())
+        }
+    }
+}
+
+/// Rules across fields of the merged answers, reported on the fields of `section`.
+fn cross_checks(section: Section, answers: &Answers, today: Date) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    let nik = stated_nik(answers, today);
+    let stated_date = answers.get("birth_date").and_then(|d| Date::parse_iso(d));
+    let stated_sex = answers.get("sex").and_then(|s| Sex::parse(s));
+    match section {
+        // A new NIK that disagrees with the birth date already given names the NIK; the birth section names
+        // the date and sex. Either way the message names both fields.
+        Section::Identity | Section::Birth => {
+            if let Some(nik) = &nik {
+                let (date_field, sex_field) = if section == Section::Identity {
+                    ("nik", "nik")
+                } else {
+                    ("birth_date", "sex")
+                };
+                if stated_date.is_some_and(|d| d != nik.birth_date()) {
+                    issues.push((date_field, conflict_date(nik.birth_date())));
+                }
+                if stated_sex.is_some_and(|s| s != nik.sex()) && !(section == Section::Identity && !issues.is_empty()) {
+                    issues.push((
+                        sex_field,
+                        Issue::SexConflictsWithNik {
+                            female: nik.sex() == Sex::Female,
+                        },
+                    ));
+                }
+            }
+        }
+        Section::Address => {
+            let chain = ["province", "regency", "district", "village_code"];
+            // Each chosen level must sit inside the one above it.
+            for pair in chain.windows(2) {
+                if let (Some(parent), Some(child)) = (answers.get(pair[0]), answers.get(pair[1])) {
+                    if !child.starts_with(&format!("{parent}.")) {
+                        issues.push((pair[1], Issue::Village));
+                    }
+                }
+            }
+        }
+        Section::Contact => {
+            if !answers.contains_key("phone") && !answers.contains_key("email") {
+                issues.push(("phone", Issue::ContactMissing));
+            }
+        }
+        _ => {}
+    }
+    issues
+}
+
+/// Whether a section has everything it needs. Documents are done when every scan is there.
+pub fn section_done(kind: Kind, section: Section, answers: &Answers, documents: &[Document]) -> bool {
+    match section {
+        Section::Documents => kind.documents().iter().all(|d| documents.contains(d)),
+        Section::Contact => answers.contains_key("phone") || answers.contains_key("email"),
+        other => other.required().iter().all(|f| answers.contains_key(*f)),
+    }
+}
+
+/// The section to continue with: the first one not done.
+pub fn next_section(kind: Kind, answers: &Answers, documents: &[Document]) -> Option<Section> {
+    kind.sections()
+        .iter()
+        .copied()
+        .find(|s| !section_done(kind, *s, answers, documents))
+}
+
+/// How long the KTP-el of a foreign resident will be valid, and whether that is soon.
+pub fn kitap_status(answers: &Answers, today: Date) -> Option<Result<KitapStatus, EligibilityError>> {
+    let expiry = answers.get("kitap_expiry").and_then(|d| Date::parse_iso(d))?;
+    Some(check_kitap(expiry, today))
+}
+
+/// Decides, on the day of submission, whether the application may go to the office: every section done and
+/// still valid (a KITAP may have expired since it was entered), the applicant eligible, every scan there.
+pub fn check_submission(kind: Kind, answers: &Answers, documents: &[Document], today: Date) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    for section in kind.sections() {
+        if *section == Section::Documents {
+            for document in kind.documents() {
+                if !documents.contains(document) {
+                    issues.push((document.code(), Issue::DocumentMissing));
+                }
+            }
+            continue;
+        }
+        if !section_done(kind, *section, answers, documents) {
+            let first = section.required().first().copied().unwrap_or("phone");
+            issues.push((first, Issue::SectionIncomplete));
+            continue;
+        }
+        let input: Answers = section
+            .fields()
+            .iter()
+            .filter_map(|f| answers.get(*f).map(|v| ((*f).to_owned(), v.clone())))
+            .collect();
+        if let Err(found) = check_section(kind, *section, &input, answers, today) {
+            issues.extend(found);
+        }
+    }
+    if issues.is_empty() {
+        let birth = answers.get("birth_date").and_then(|d| Date::parse_iso(d));
+        let marital = answers.get("marital_status").and_then(|m| MaritalStatus::parse(m));
+        if let (Some(birth), Some(marital)) = (birth, marital) {
+            if let Err(EligibilityError::TooYoung) = check_age(birth, marital, today) {
+                let from = birth_day_at(birth, 17);
+                issues.push((
+                    "birth_date",
+                    Issue::TooYoung {
+                        year: from.year(),
+                        month: from.month(),
+                        day: from.day(),
+                    },
+                ));
+            }
+        }
+    }
+    issues
+}
+
+/// The day someone born on `birth` turns `years` (28 February for 29 February in a common year).
+pub fn birth_day_at(birth: Date, years: i32) -> Date {
+    let year = birth.year() + years;
+    Date::new(year, birth.month(), birth.day())
+        .or_else(|| Date::new(year, birth.month(), birth.day() - 1))
+        .unwrap_or(birth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 21).unwrap()
+    }
+
+    fn answers(pairs: &[(&str, &str)]) -> Answers {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    fn citizen() -> Answers {
+        answers(&[
+            ("nik", "1403094508060002"),
+            ("no_kk", "1403091201150003"),
+            ("full_name", "SITI AMINAH"),
+            ("birth_place", "BENGKALIS"),
+            ("birth_date", "2006-08-05"),
+            ("sex", "P"),
+            ("blood_type", "O+"),
+            ("religion", "Islam"),
+            ("marital_status", "belum_kawin"),
+            ("occupation", "Pelajar"),
+            ("street", "Jl. Pertanian No. 5"),
+            ("rt", "001"),
+            ("rw", "002"),
+            ("province", "14"),
+            ("regency", "14.03"),
+            ("district", "14.03.09"),
+            ("village_code", "14.03.09.2001"),
+            ("phone", "+6281234567890"),
+        ])
+    }
+
+    #[test]
+    fn identity_is_normalised() {
+        let input = answers(&[
+            ("nik", "1403 0945 0806 0002"),
+            ("no_kk", "1403091201150003"),
+            ("full_name", " siti  aminah "),
+        ]);
+        let out = check_section(Kind::Citizen, Section::Identity, &input, &Answers::new(), today()).unwrap();
+        assert_eq!(out["nik"], "1403094508060002");
+        assert_eq!(out["full_name"], "SITI AMINAH");
+    }
+
+    #[test]
+    fn missing_and_bad_fields_are_named() {
+        let input = answers(&[("nik", "1403090508060000"), ("full_name", "R2D2")]);
+        let issues = check_section(Kind::Citizen, Section::Identity, &input, &Answers::new(), today()).unwrap_err();
+        assert_eq!(
+            issues,
+            vec![
+                ("nik", Issue::Nik(NikError::Serial)),
+                ("no_kk", Issue::Missing),
+                ("full_name", Issue::Name)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_birth_date_that_contradicts_the_nik_names_both() {
+        let saved = answers(&[("nik", "1403094508060002")]);
+        let input = answers(&[("birth_place", "Bengkalis"), ("birth_date", "2006-08-06"), ("sex", "L")]);
+        let issues = check_section(Kind::Citizen, Section::Birth, &input, &saved, today()).unwrap_err();
+        assert_eq!(
+            issues,
+            vec![
+                ("birth_date", conflict_date(Date::new(2006, 8, 5).unwrap())),
+                ("sex", Issue::SexConflictsWithNik { female: true })
+            ]
+        );
+        let right = answers(&[
+            ("birth_place", "Bengkalis"),
+            ("birth_date", "2006-08-05"),
+            ("sex", "Perempuan"),
+        ]);
+        assert_eq!(
+            check_section(Kind::Citizen, Section::Birth, &right, &saved, today()).unwrap()["sex"],
+            "P"
+        );
+    }
+
+    #[test]
+    fn changing_the_nik_after_the_birth_date_is_caught_on_the_nik() {
+        let saved = citizen();
+        let input = answers(&[
+            ("nik", "1403090508060001"),
+            ("no_kk", "1403091201150003"),
+            ("full_name", "Siti"),
+        ]);
+        let issues = check_section(Kind::Citizen, Section::Identity, &input, &saved, today()).unwrap_err();
+        assert_eq!(issues, vec![("nik", Issue::SexConflictsWithNik { female: false })]);
+    }
+
+    #[test]
+    fn choices_accept_names_and_codes() {
+        assert_eq!(parse_marital("Belum Kawin"), Some(MaritalStatus::BelumKawin));
+        assert_eq!(parse_marital("cerai_mati"), Some(MaritalStatus::CeraiMati));
+        assert_eq!(
+            parse_religion("kepercayaan terhadap tuhan yme"),
+            Some("Kepercayaan terhadap Tuhan YME")
+        );
+        assert_eq!(parse_blood_type("ab−"), Some("AB-"));
+        assert_eq!(parse_blood_type("tidak tahu"), Some("tidak_tahu"));
+        assert_eq!(parse_blood_type("C"), None);
+    }
+
+    #[test]
+    fn the_address_levels_must_nest() {
+        let input = answers(&[
+            ("street", "Jl. Sudirman"),
+            ("rt", "1"),
+            ("rw", "12"),
+            ("province", "14"),
+            ("regency", "14.03"),
+            ("district", "14.71.01"),
+            ("village_code", "14.71.01.1001"),
+        ]);
+        let issues = check_section(Kind::Citizen, Section::Address, &input, &Answers::new(), today()).unwrap_err();
+        assert_eq!(issues, vec![("district", Issue::Village)]);
+        assert_eq!(check_field(Kind::Citizen, "rt", "1", today()), Ok("001".into()));
+        assert_eq!(check_field(Kind::Citizen, "rt", "0", today()), Err(Issue::RtRw));
+    }
+
+    #[test]
+    fn a_foreigner_needs_a_valid_kitap() {
+        assert_eq!(
+            check_field(Kind::Foreigner, "kitap_expiry", "2026-11-20", today()),
+            Err(Issue::KitapExpired)
+        );
+        assert_eq!(
+            check_field(Kind::Foreigner, "kitap_expiry", "2026-11-22", today()),
+            Ok("2026-11-22".into())
+        );
+        let a = answers(&[("kitap_expiry", "2026-11-22")]);
+        assert_eq!(kitap_status(&a, today()), Some(Ok(KitapStatus::ExpiresSoon(1))));
+        assert_eq!(
+            check_field(Kind::Foreigner, "nationality", "sg", today()),
+            Ok("SG".into())
+        );
+        assert_eq!(
+            check_field(Kind::Foreigner, "nationality", "ID", today()),
+            Err(Issue::IndonesianNationality)
+        );
+    }
+
+    #[test]
+    fn a_complete_citizen_application_may_be_submitted() {
+        let a = citizen();
+        assert!(check_submission(Kind::Citizen, &a, &[Document::KkScan], today()).is_empty());
+        assert_eq!(
+            check_submission(Kind::Citizen, &a, &[], today()),
+            vec![("kk_scan", Issue::DocumentMissing)]
+        );
+        assert_eq!(next_section(Kind::Citizen, &a, &[]), Some(Section::Documents));
+    }
+
+    #[test]
+    fn a_sixteen_year_old_may_apply_only_when_married() {
+        let mut a = citizen();
+        a.insert("nik".into(), "1403094508100002".into());
+        a.insert("birth_date".into(), "2010-08-05".into());
+        assert_eq!(
+            check_submission(Kind::Citizen, &a, &[Document::KkScan], today()),
+            vec![(
+                "birth_date",
+                Issue::TooYoung {
+                    year: 2027,
+                    month: 8,
+                    day: 5
+                }
+            )]
+        );
+        a.insert("marital_status".into(), "kawin".into());
+        assert!(check_submission(Kind::Citizen, &a, &[Document::KkScan], today()).is_empty());
+    }
+
+    #[test]
+    fn a_foreigner_needs_the_stay_permit_and_both_scans() {
+        let mut a = citizen();
+        let docs = [Document::KkScan];
+        let issues = check_submission(Kind::Foreigner, &a, &docs, today());
+        assert!(issues.contains(&("nationality", Issue::SectionIncomplete)));
+        assert!(issues.contains(&("kitap_scan", Issue::DocumentMissing)));
+        a.extend(answers(&[
+            ("nationality", "MY"),
+            ("passport_no", "A1234567"),
+            ("kitap_no", "2C11JE1234"),
+            ("kitap_expiry", "2030-01-01"),
+        ]));
+        assert!(check_submission(Kind::Foreigner, &a, &[Document::KkScan, Document::KitapScan], today()).is_empty());
+    }
+
+    #[test]
+    fn an_expired_kitap_blocks_submission_even_if_it_was_valid_when_saved() {
+        let mut a = citizen();
+        a.extend(answers(&[
+            ("nationality", "MY"),
+            ("passport_no", "A1234567"),
+            ("kitap_no", "2C11JE1234"),
+            ("kitap_expiry", "2026-11-20"),
+        ]));
+        let issues = check_submission(Kind::Foreigner, &a, &[Document::KkScan, Document::KitapScan], today());
+        assert_eq!(issues, vec![("kitap_expiry", Issue::KitapExpired)]);
+    }
+
+    #[test]
+    fn seventeen_on_the_29th_of_february() {
+        let born = Date::new(2008, 2, 29).unwrap();
+        assert_eq!(birth_day_at(born, 17), Date::new(2025, 2, 28).unwrap());
+    }
+}
