@@ -5,6 +5,12 @@ use crate::{
     i18n::{initial_locale, provide_i18n},
     pages::{
         account::AccountPage,
+        application::{
+            check::{CheckPage, ConfirmationPage},
+            section::SectionPage,
+            start::StartPage,
+            tasks::TasksPage,
+        },
         home::HomePage,
         not_found::NotFound,
         sign_in::{CodePage, SignInPage},
@@ -59,6 +65,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/masuk/kode") view=CodePage/>
                     // Rendered whole before sending, so that a signed-out visitor gets a real redirect.
                     <Route path=path!("/akun") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/permohonan/baru") view=StartPage/>
+                    <Route path=path!("/permohonan/:id/periksa") view=CheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/permohonan/:id/terkirim") view=ConfirmationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/permohonan/:id/:section") view=SectionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/permohonan/:id") view=TasksPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -25,6 +25,9 @@ pub struct Config {
     pub database_url: SecretString,
     /// Uploaded scans; outside the web root, never served as static files.
     pub upload_dir: PathBuf,
+    /// `s3://bucket/prefix` to keep scans in an S3-compatible bucket (credentials and endpoint from the usual
+    /// `AWS_*` variables); without it, scans go to `upload_dir`.
+    pub upload_store: Option<String>,
     pub site_addr: SocketAddr,
     /// The folder `cargo leptos build` writes the WASM, JS, CSS and public files to.
     pub site_root: PathBuf,
@@ -59,6 +62,16 @@ impl Config {
         let upload_dir = get("UPLOAD_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("uploads"));
+        let upload_store = get("UPLOAD_STORE");
+        if upload_store
+            .as_deref()
+            .is_some_and(|u| !(u.starts_with("s3://") || u.starts_with("file:///")))
+        {
+            return Err(ConfigError::Invalid {
+                name: "UPLOAD_STORE",
+                reason: "must start with s3:// or file:/// (leave it unset for UPLOAD_DIR)".into(),
+            });
+        }
         let site_addr: SocketAddr = get("LEPTOS_SITE_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
@@ -106,6 +119,7 @@ impl Config {
             data_dir,
             database_url: database_url.into(),
             upload_dir,
+            upload_store,
             site_addr,
             site_root,
             public_base_url,

@@ -3,10 +3,12 @@
 //! `main.rs` only reads the configuration and calls [`startup::Application::build`]; integration tests build the
 //! same application on port 0 against a fresh database.
 
+pub mod applications;
 pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod http;
 pub mod keys;
 pub mod notify;

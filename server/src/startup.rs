@@ -1,6 +1,10 @@
 //! Builds the application: folders, keys, database, assets, routes and layers; then serves it until shutdown.
 
 use crate::{
+    applications::{
+        documents::{self, Uploads, UPLOAD_BODY_LIMIT},
+        port::CitizenApplications,
+    },
     assets::StaticAssets,
     auth::{
         port::CitizenSignIn,
@@ -8,12 +12,13 @@ use crate::{
     },
     config::Config,
     db::{Db, DbError},
+    documents::{inspect::Inspector, store::DocumentStore},
     http::{health, metrics, security},
     keys::{self, KeyError},
     notify::{Notifier, NotifyError},
 };
 use app::{
-    api::ports::{AssetUrls, ClientAddress, SignIn, SiteSettings},
+    api::ports::{Applications, AssetUrls, ClientAddress, SignIn, SiteSettings},
     shell, App,
 };
 use axum::{
@@ -22,7 +27,7 @@ use axum::{
     http::{header, HeaderValue},
     middleware,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use leptos::prelude::*;
@@ -44,6 +49,8 @@ pub struct AppState {
     pub assets: Arc<StaticAssets>,
     pub metrics: Arc<metrics::Metrics>,
     pub sign_in: SignIn,
+    pub applications: Applications,
+    pub uploads: Arc<Uploads>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +63,8 @@ pub enum StartError {
     Db(#[from] DbError),
     #[error("could not set up the mail server: {0}")]
     Notify(#[from] NotifyError),
+    #[error("could not open the document store: {0}")]
+    Store(String),
     #[error("could not read the built assets: {0}")]
     Assets(std::io::Error),
     #[error("could not listen on {addr}: {source}")]
@@ -105,16 +114,31 @@ impl Application {
             &config.mail_from,
             !config.is_https(),
         )?;
+        let tokens = Arc::new(SessionTokens::new(
+            &session_key,
+            &config.public_base_url,
+            CITIZEN_AUDIENCE,
+            CITIZEN_SESSION_SECS,
+        ));
         let sign_in: SignIn = Arc::new(CitizenSignIn {
             db: db.clone(),
             key: session_key.clone(),
-            tokens: SessionTokens::new(
-                &session_key,
-                &config.public_base_url,
-                CITIZEN_AUDIENCE,
-                CITIZEN_SESSION_SECS,
-            ),
+            tokens: tokens.clone(),
             notifier: Arc::new(notifier),
+        });
+        let applications: Applications = Arc::new(CitizenApplications {
+            db: db.clone(),
+            tokens: tokens.clone(),
+        });
+        let store = DocumentStore::from_url(config.upload_store.as_deref().unwrap_or(""), &config.upload_dir)
+            .map_err(|e| StartError::Store(e.to_string()))?;
+        let uploads = Arc::new(Uploads {
+            db: db.clone(),
+            tokens,
+            store: Arc::new(store),
+            inspector: Inspector::new(1),
+            staging_dir: config.data_dir.join("staging"),
+            secure_cookies: config.is_https(),
         });
         let state = AppState {
             leptos_options,
@@ -122,6 +146,8 @@ impl Application {
             assets: Arc::new(assets),
             metrics: Arc::default(),
             sign_in,
+            applications,
+            uploads,
         };
         let router = router(&config, state.clone());
         Ok(Application {
@@ -167,12 +193,14 @@ fn router(config: &Config, state: AppState) -> Router {
     let urls = AssetUrls { stylesheet };
     let db = state.db.clone();
     let sign_in = state.sign_in.clone();
+    let applications = state.applications.clone();
     // Everything a page or server function may need, provided on every request.
     let context = move || {
         provide_context(site.clone());
         provide_context(urls.clone());
         provide_context(db.clone());
         provide_context(sign_in.clone());
+        provide_context(applications.clone());
         if let (Some(nonce), Some(response)) = (
             leptos::nonce::use_nonce(),
             use_context::<leptos_axum::ResponseOptions>(),
@@ -203,10 +231,18 @@ fn router(config: &Config, state: AppState) -> Router {
                 }
             }
         })
+        .route("/berkas/{application}/{document}", get(documents::download))
         .route_layer(middleware::from_fn(metrics::label_route))
         .layer(middleware::from_fn(client_address))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(config.max_body_bytes))
+        // Added after the general body limit so that it has its own: a scan may be 10 MB.
+        .route(
+            "/unggah/{application}",
+            post(documents::upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+                .layer(middleware::from_fn(metrics::label_route)),
+        )
         .layer(middleware::from_fn_with_state(
             security::SecurityHeaders {
                 hsts: config.is_https(),

@@ -20,6 +20,33 @@ pub enum Problem {
     TooManyRequests,
     /// The server failed; the details are in its log.
     Unavailable,
+    /// Something wrong with an answer on the application form.
+    Answer(crate::domain::application::Issue),
+    /// An uploaded scan that was refused, and why.
+    Upload(Refusal),
+    /// The application was submitted and cannot be changed now.
+    NotEditable,
+}
+
+/// Why an uploaded scan was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// No file was chosen.
+    Missing,
+    /// Over the size limit (10 MB).
+    TooLarge,
+    /// The upload broke off before the whole file arrived.
+    Incomplete,
+    /// Not a JPEG, PNG, WebP or PDF, whatever its name says.
+    Type,
+    /// An image too large in pixels to be a scan.
+    Pixels,
+    /// An image that cannot be read.
+    Unreadable,
+    /// A PDF protected by a password.
+    PdfEncrypted,
+    /// A PDF that cannot be read.
+    PdfUnreadable,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,11 +62,26 @@ pub enum AppError {
     Invalid(Vec<FieldProblem>),
     #[error("not signed in")]
     Unauthorized,
+    #[error("not found")]
+    NotFound,
     #[error("the server could not answer")]
     Unavailable,
 }
 
 impl AppError {
+    /// The problems the application form's checks found.
+    pub fn answers(issues: Vec<crate::domain::application::FieldIssue>) -> AppError {
+        AppError::Invalid(
+            issues
+                .into_iter()
+                .map(|(field, issue)| FieldProblem {
+                    field: field.to_owned(),
+                    problem: Problem::Answer(issue),
+                })
+                .collect(),
+        )
+    }
+
     pub fn field(field: &str, problem: Problem) -> AppError {
         AppError::Invalid(vec![FieldProblem {
             field: field.to_owned(),
@@ -51,7 +93,7 @@ impl AppError {
     pub fn problems(&self) -> Vec<FieldProblem> {
         match self {
             AppError::Invalid(problems) => problems.clone(),
-            AppError::Unauthorized | AppError::Unavailable => {
+            AppError::Unauthorized | AppError::Unavailable | AppError::NotFound => {
                 vec![FieldProblem {
                     field: String::new(),
                     problem: Problem::Unavailable,

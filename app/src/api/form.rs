@@ -23,6 +23,13 @@ pub struct FormState {
     pub problems: Vec<FieldProblem>,
 }
 
+/// The flash cookie's value: the state as JSON, in hex so that no character needs quoting in a cookie.
+#[cfg(feature = "ssr")]
+pub fn encode_flash(state: &FormState) -> String {
+    let json = serde_json::to_vec(state).unwrap_or_default();
+    json.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl FormState {
     pub fn value(&self, field: &str) -> Option<String> {
         self.values
@@ -33,11 +40,12 @@ impl FormState {
 }
 
 /// The state left for `form`, read (and cleared) on the server, carried into the hydrated page unchanged.
-pub fn use_form_state(form: &'static str) -> FormState {
+pub fn use_form_state(form: impl Into<String>) -> FormState {
+    let form: String = form.into();
     SharedValue::new(move || {
         #[cfg(feature = "ssr")]
         {
-            ssr::take_flash(form).unwrap_or_default()
+            ssr::take_flash(&form).unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
         {
@@ -120,6 +128,12 @@ pub mod ssr {
             }
             return Err(error);
         }
+        remember(form, page, values, error.problems());
+        Ok(())
+    }
+
+    /// Leaves what was typed, and any problems, for `page` in the flash cookie and sends the browser there.
+    pub fn remember(form: &str, page: &str, values: &[(&str, &str)], problems: Vec<FieldProblem>) {
         let state = FormState {
             form: form.to_owned(),
             // A cookie holds about 4 KB: an absurdly long value is cut rather than losing the whole form.
@@ -127,13 +141,18 @@ pub mod ssr {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), v.chars().take(MAX_KEPT_CHARS).collect()))
                 .collect(),
-            problems: error.problems(),
+            problems,
         };
-        let json = serde_json::to_vec(&state).unwrap_or_default();
-        let hex: String = json.iter().map(|b| format!("{b:02x}")).collect();
-        set_cookie(FLASH_COOKIE, &hex, 120, "Strict");
+        set_cookie(FLASH_COOKIE, &encode_flash(&state), 120, "Strict");
         leptos_axum::redirect(page);
-        Ok(())
+    }
+
+    /// Gives the response the status of `error` and returns it, for a server function's `?`.
+    pub fn reject(error: AppError) -> AppError {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status_of(&error));
+        }
+        error
     }
 
     /// A mistake in the input is 422, not a server failure.
@@ -141,6 +160,7 @@ pub mod ssr {
         match error {
             AppError::Invalid(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
+            AppError::NotFound => http::StatusCode::NOT_FOUND,
             AppError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -4,6 +4,7 @@
 //! Leptos context, provided by the `server` crate at start-up; the small types and traits it needs are declared
 //! in [`ports`], so that this crate never depends on the server's machinery.
 
+pub mod applications;
 pub mod auth;
 pub mod error;
 pub mod form;

@@ -43,3 +43,52 @@ pub trait SignInPort: Send + Sync {
 
 /// How server functions reach the [`SignInPort`].
 pub type SignIn = std::sync::Arc<dyn SignInPort>;
+
+/// Keeping applications. Implemented by the server (`server/src/applications/port.rs`). Every method takes the
+/// account the session belongs to and reaches only that account's applications: another account's application
+/// is simply not found.
+#[async_trait::async_trait]
+pub trait ApplicationsPort: Send + Sync {
+    /// The account of a live session token.
+    async fn account_id(&self, token: &str) -> Result<Option<String>, crate::api::error::AppError>;
+
+    async fn list(
+        &self,
+        account: &str,
+    ) -> Result<Vec<crate::api::applications::ApplicationSummary>, crate::api::error::AppError>;
+
+    /// Starts a draft; returns its id.
+    async fn start(
+        &self,
+        account: &str,
+        kind: crate::domain::application::Kind,
+    ) -> Result<String, crate::api::error::AppError>;
+
+    async fn get(
+        &self,
+        account: &str,
+        id: &str,
+    ) -> Result<Option<crate::api::applications::ApplicationView>, crate::api::error::AppError>;
+
+    /// Replaces the answers of `section` with `values` (fields of the section absent from `values` are cleared),
+    /// if the application is still editable.
+    async fn save_section(
+        &self,
+        account: &str,
+        id: &str,
+        section: crate::domain::application::Section,
+        values: crate::domain::application::Answers,
+    ) -> Result<(), crate::api::error::AppError>;
+
+    /// Sends an editable application to the office; returns its registration number.
+    async fn submit(&self, account: &str, id: &str) -> Result<String, crate::api::error::AppError>;
+
+    /// The areas directly under `parent` (`None`: the provinces), sorted by name.
+    async fn areas(
+        &self,
+        parent: Option<&str>,
+    ) -> Result<Vec<crate::api::applications::Area>, crate::api::error::AppError>;
+}
+
+/// How server functions reach the [`ApplicationsPort`].
+pub type Applications = std::sync::Arc<dyn ApplicationsPort>;

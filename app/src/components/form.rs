@@ -2,12 +2,39 @@
 //! their label, hint and error, and keep what the user typed.
 
 use crate::{
-    api::error::{FieldProblem, Problem},
+    api::error::{FieldProblem, Problem, Refusal},
+    domain::{
+        application::{Issue, Section},
+        nik::{NikError, NoKkError},
+    },
     i18n::{use_i18n, Texts},
 };
 use leptos::{html, prelude::*};
 
-pub fn problem_message(t: &Texts, problem: Problem) -> String {
+/// A field's label as it reads inside a sentence: `Full name` becomes `full name`, `NIK` stays.
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_owned(),
+    }
+}
+
+/// A date written out in the user's language: `5 Agustus 2006`.
+pub fn long_date(t: &Texts, year: i32, month: u8, day: u8) -> String {
+    let name = t
+        .common
+        .months
+        .get(usize::from(month.saturating_sub(1)))
+        .copied()
+        .unwrap_or_default();
+    format!("{day} {name} {year}")
+}
+
+/// The sentence for a problem with `field`, in the user's language.
+pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
     let p = &t.problems;
     match problem {
         Problem::IdentifierMissing => p.identifier_missing.to_owned(),
@@ -19,6 +46,92 @@ pub fn problem_message(t: &Texts, problem: Problem) -> String {
         Problem::CodeTooManyTries => p.code_too_many_tries.to_owned(),
         Problem::TooManyRequests => p.too_many_requests.to_owned(),
         Problem::Unavailable => p.unavailable.to_owned(),
+        Problem::NotEditable => p.not_editable.to_owned(),
+        Problem::Answer(issue) => issue_message(t, field, issue),
+        Problem::Upload(refusal) => match refusal {
+            Refusal::Missing => p.upload_missing,
+            Refusal::TooLarge => p.upload_too_large,
+            Refusal::Incomplete => p.upload_incomplete,
+            Refusal::Type => p.upload_type,
+            Refusal::Pixels => p.upload_pixels,
+            Refusal::Unreadable => p.upload_unreadable,
+            Refusal::PdfEncrypted => p.upload_pdf_encrypted,
+            Refusal::PdfUnreadable => p.upload_pdf_unreadable,
+        }
+        .to_owned(),
+    }
+}
+
+fn issue_message(t: &Texts, field: &str, issue: Issue) -> String {
+    let p = &t.problems;
+    let label = in_sentence(t.fields.label(field));
+    let with_field = |template: &str| {
+        let mut sentence = template.replace("{field}", &label);
+        if let Some(first) = sentence.chars().next() {
+            sentence = first.to_uppercase().chain(sentence.chars().skip(1)).collect();
+        }
+        sentence
+    };
+    let choices = [
+        "sex",
+        "blood_type",
+        "religion",
+        "marital_status",
+        "province",
+        "regency",
+        "district",
+        "village_code",
+        "nationality",
+    ];
+    match issue {
+        Issue::Missing if choices.contains(&field) => with_field(p.choose_missing),
+        Issue::Missing => with_field(p.missing),
+        Issue::TooLong { max } => with_field(p.too_long).replace("{n}", &max.to_string()),
+        Issue::Nik(e) => match e {
+            NikError::Length => p.nik_length,
+            NikError::NotDigits => p.nik_digits,
+            NikError::UnknownProvince => p.nik_province,
+            NikError::UnknownRegency => p.nik_regency,
+            NikError::BirthDate => p.nik_birth_date,
+            NikError::Serial => p.nik_serial,
+        }
+        .to_owned(),
+        Issue::NoKk(e) => match e {
+            NoKkError::Length => p.kk_length,
+            NoKkError::NotDigits => p.kk_digits,
+            NoKkError::UnknownDistrict => p.kk_district,
+            NoKkError::Date => p.kk_date,
+        }
+        .to_owned(),
+        Issue::Name => with_field(p.name),
+        Issue::Date => with_field(p.date),
+        Issue::BirthDateConflictsWithNik { year, month, day } => {
+            p.birth_date_conflict.replace("{date}", &long_date(t, year, month, day))
+        }
+        Issue::SexConflictsWithNik { female: true } => p.sex_conflict_female.to_owned(),
+        Issue::SexConflictsWithNik { female: false } => p.sex_conflict_male.to_owned(),
+        Issue::BornInTheFuture => p.born_in_the_future.to_owned(),
+        Issue::TooYoung { year, month, day } => p.too_young.replace("{date}", &long_date(t, year, month, day)),
+        Issue::Choice => with_field(p.choice),
+        Issue::RtRw => with_field(p.rt_rw),
+        Issue::PostalCode => p.postal_code.to_owned(),
+        Issue::Village => with_field(p.village),
+        Issue::Phone => p.phone.to_owned(),
+        Issue::Email => p.email.to_owned(),
+        Issue::ContactMissing => p.contact_missing.to_owned(),
+        Issue::Nationality => p.nationality.to_owned(),
+        Issue::IndonesianNationality => p.indonesian_nationality.to_owned(),
+        Issue::Passport => p.passport.to_owned(),
+        Issue::KitapNumber => p.kitap_number.to_owned(),
+        Issue::KitapExpired => p.kitap_expired.to_owned(),
+        Issue::DocumentMissing => with_field(p.document_missing),
+        Issue::SectionIncomplete => {
+            let section = Section::ALL
+                .iter()
+                .position(|s| s.fields().contains(&field))
+                .unwrap_or(0);
+            p.section_incomplete.replace("{field}", t.application.sections[section])
+        }
     }
 }
 
@@ -46,7 +159,7 @@ pub fn ErrorSummary(problems: Signal<Vec<FieldProblem>>) -> impl IntoView {
                             .into_iter()
                             .map(|p| {
                                 let href = if p.field.is_empty() { "#main".to_owned() } else { format!("#{}", p.field) };
-                                view! { <li><a href=href>{problem_message(i18n.t(), p.problem)}</a></li> }
+                                view! { <li><a href=href>{problem_message(i18n.t(), &p.field, p.problem)}</a></li> }
                             })
                             .collect_view()
                     }}
@@ -68,14 +181,35 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] class: Option<&'static str>,
+    /// With JavaScript: the check to run when the user leaves the field, the same one the server runs.
+    #[prop(optional)]
+    live: Option<Callback<String, Option<Problem>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error = move || {
-        problems
+    let live_problem = RwSignal::new(None::<Option<Problem>>);
+    // A fresh answer from the server replaces what the live check said.
+    Effect::new(move |_| {
+        problems.track();
+        live_problem.set(None);
+    });
+    let error = move || match live_problem.get() {
+        Some(Some(problem)) => Some(problem_message(i18n.t(), name, problem)),
+        Some(None) => None,
+        None => problems
             .get()
             .into_iter()
             .find(|p| p.field == name)
-            .map(|p| problem_message(i18n.t(), p.problem))
+            .map(|p| problem_message(i18n.t(), &p.field, p.problem)),
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(check) = live {
+            let value = event_target_value(&ev);
+            live_problem.set(Some(if value.trim().is_empty() {
+                None
+            } else {
+                check.run(value)
+            }));
+        }
     };
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
@@ -118,7 +252,136 @@ pub fn TextField(
                 spellcheck="false"
                 aria-describedby=described_by
                 aria-invalid=move || error().is_some().then_some("true")
+                on:change=on_change
             />
+        </div>
+    }
+}
+
+/// The error line of a field, if it has a problem.
+fn field_error(name: &'static str, problems: Signal<Vec<FieldProblem>>) -> impl Fn() -> Option<String> + Copy {
+    let i18n = use_i18n();
+    move || {
+        problems
+            .get()
+            .into_iter()
+            .find(|p| p.field == name)
+            .map(|p| problem_message(i18n.t(), &p.field, p.problem))
+    }
+}
+
+/// A drop-down list. `options` are (value, label); an empty first choice asks the user to choose.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    #[prop(optional)] hint: Option<fn(&Texts) -> &'static str>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: Signal<String>,
+    problems: Signal<Vec<FieldProblem>>,
+    #[prop(optional)] on_choose: Option<Callback<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = field_error(name, problems);
+    let hint_id = format!("{name}-hint");
+    let described_by = {
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(format!("{name}-error"));
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class=move || if error().is_some() { "field field--error" } else { "field" }>
+            <label class="field__label" for=name>{move || label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            {move || error().map(|message| view! {
+                <p class="field__error" id=format!("{name}-error")>
+                    <span class="visually-hidden">{i18n.t().common.error_title_prefix}</span>
+                    {message}
+                </p>
+            })}
+            <select
+                class="select"
+                id=name
+                name=name
+                aria-describedby=described_by
+                aria-invalid=move || error().is_some().then_some("true")
+                on:change=move |ev| {
+                    if let Some(on_choose) = on_choose {
+                        on_choose.run(event_target_value(&ev));
+                    }
+                }
+            >
+                <option value="">{move || i18n.t().application.choose}</option>
+                {move || {
+                    let chosen = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = v == chosen;
+                            view! { <option value=v selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+/// A set of radio buttons in a fieldset. `options` are (value, label).
+#[component]
+pub fn RadioField(
+    name: &'static str,
+    legend: fn(&Texts) -> &'static str,
+    #[prop(optional)] hint: Option<fn(&Texts) -> &'static str>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: String,
+    problems: Signal<Vec<FieldProblem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = field_error(name, problems);
+    let hint_id = format!("{name}-hint");
+    view! {
+        <div class=move || if error().is_some() { "field field--error" } else { "field" }>
+            <fieldset
+                class="fieldset"
+                id=name
+                aria-describedby=hint.map(|_| hint_id.clone())
+            >
+                <legend class="field__label">{move || legend(i18n.t())}</legend>
+                {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+                {move || error().map(|message| view! {
+                    <p class="field__error">
+                        <span class="visually-hidden">{i18n.t().common.error_title_prefix}</span>
+                        {message}
+                    </p>
+                })}
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (v, l))| {
+                            let id = format!("{name}-{i}");
+                            let checked = v == value;
+                            view! {
+                                <div class="radio">
+                                    <input class="radio__input" type="radio" id=id.clone() name=name value=v checked=checked/>
+                                    <label class="radio__label" for=id>{l}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </fieldset>
         </div>
     }
 }

@@ -515,7 +515,7 @@ fn cross_checks(section: Section, answers: &Answers, today: Date) -> Vec<FieldIs
                 if stated_date.is_some_and(|d| d != nik.birth_date()) {
                     issues.push((date_field, conflict_date(nik.birth_date())));
                 }
-                if stated_sex.is_some_and(|s| s != nik.sex()) && !(section == Section::Identity && !issues.is_empty()) {
+                if (issues.is_empty() || section != Section::Identity) && stated_sex.is_some_and(|s| s != nik.sex()) {
                     issues.push((
                         sex_field,
                         Issue::SexConflictsWithNik {
@@ -536,10 +536,8 @@ fn cross_checks(section: Section, answers: &Answers, today: Date) -> Vec<FieldIs
                 }
             }
         }
-        Section::Contact => {
-            if !answers.contains_key("phone") && !answers.contains_key("email") {
-                issues.push(("phone", Issue::ContactMissing));
-            }
+        Section::Contact if !answers.contains_key("phone") && !answers.contains_key("email") => {
+            issues.push(("phone", Issue::ContactMissing));
         }
         _ => {}
     }

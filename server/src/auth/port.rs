@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub struct CitizenSignIn {
     pub db: Db,
     pub key: Arc<Key>,
-    pub tokens: SessionTokens,
+    pub tokens: Arc<SessionTokens>,
     pub notifier: Arc<Notifier>,
 }
 

@@ -5,6 +5,7 @@
 //! and serve both. Should a change ever need dialect-specific SQL, it gets a `migrations/sqlite` and a
 //! `migrations/postgres` folder from that point on, and [`Db::migrate`] picks one per backend.
 
+pub mod applications;
 pub mod reference_data;
 
 use sqlx::{any::AnyPoolOptions, AnyPool, Executor};

@@ -251,3 +251,42 @@ pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
         .find(|v| v.starts_with(&format!("{name}=")))
         .map(|v| v.split(';').next().unwrap_or_default().to_owned())
 }
+
+pub async fn post(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookies: &[&str],
+    accept: &str,
+) -> reqwest::Response {
+    let mut request = app.client.post(app.url(path)).header("accept", accept).form(form);
+    if !cookies.is_empty() {
+        request = request.header("cookie", cookies.join("; "));
+    }
+    request.send().await.unwrap()
+}
+
+/// A page load, as a browser makes it.
+pub async fn get_with(app: &TestApp, path: &str, cookies: &[&str]) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("accept", HTML)
+        .header("cookie", cookies.join("; "))
+        .send()
+        .await
+        .unwrap()
+}
+
+pub const HTML: &str = "text/html,application/xhtml+xml";
+
+/// Signs in without JavaScript and returns the session cookie.
+pub async fn sign_in(app: &TestApp, typed: &str, mailbox: &str) -> String {
+    let response = post(app, "/api/masuk", &[("identifier", typed)], &[], HTML).await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(response.headers()["location"], "/masuk/kode");
+    let attempt = set_cookie(&response, "signin").expect("the attempt is kept in a cookie");
+    let code = code_sent_to(mailbox).await;
+    let response = post(app, "/api/masuk/kode", &[("code", &code)], &[&attempt], HTML).await;
+    assert_eq!(response.headers()["location"], "/akun");
+    set_cookie(&response, "session").expect("a session cookie")
+}

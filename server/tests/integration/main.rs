@@ -3,6 +3,7 @@
 //! They run once per database: on SQLite by default, on PostgreSQL when `TEST_DATABASE_URL` names a server
 //! (`make test` runs both). Every test gets its own database and data folder.
 
+mod applications;
 mod assets;
 mod helpers;
 mod language;

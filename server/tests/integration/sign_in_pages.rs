@@ -4,39 +4,6 @@
 
 use crate::helpers::*;
 
-async fn post(app: &TestApp, path: &str, form: &[(&str, &str)], cookies: &[&str], accept: &str) -> reqwest::Response {
-    let mut request = app.client.post(app.url(path)).header("accept", accept).form(form);
-    if !cookies.is_empty() {
-        request = request.header("cookie", cookies.join("; "));
-    }
-    request.send().await.unwrap()
-}
-
-/// A page load, as a browser makes it.
-async fn get_with(app: &TestApp, path: &str, cookies: &[&str]) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header("accept", HTML)
-        .header("cookie", cookies.join("; "))
-        .send()
-        .await
-        .unwrap()
-}
-
-const HTML: &str = "text/html,application/xhtml+xml";
-
-/// Signs in without JavaScript and returns the session cookie.
-async fn sign_in(app: &TestApp, typed: &str, mailbox: &str) -> String {
-    let response = post(app, "/api/masuk", &[("identifier", typed)], &[], HTML).await;
-    assert!(response.status().is_redirection(), "{}", response.status());
-    assert_eq!(response.headers()["location"], "/masuk/kode");
-    let attempt = set_cookie(&response, "signin").expect("the attempt is kept in a cookie");
-    let code = code_sent_to(mailbox).await;
-    let response = post(app, "/api/masuk/kode", &[("code", &code)], &[&attempt], HTML).await;
-    assert_eq!(response.headers()["location"], "/akun");
-    set_cookie(&response, "session").expect("a session cookie")
-}
-
 #[tokio::test]
 async fn a_citizen_signs_in_with_a_code_from_the_mail_and_out_again() {
     let app = spawn_app().await;

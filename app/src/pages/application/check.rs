@@ -1,0 +1,200 @@
+//! `/permohonan/{id}/periksa` (check your answers, then submit) and `/permohonan/{id}/terkirim` (the
+//! confirmation with the registration number and what happens next).
+
+use super::{kind_name, section_name, status_name, ApplicationLoader};
+use crate::{
+    api::{
+        applications::{application_page, document_url, section_page, ApplicationView, SubmitApplication},
+        auth::ACCOUNT_PAGE,
+        form::use_form_state,
+    },
+    components::form::{form_problems, long_date, ErrorSummary},
+    domain::{
+        application::{kitap_status, parse_marital, Section, BLOOD_TYPES},
+        countries::country,
+        eligibility::{KitapStatus, MaritalStatus},
+        Date,
+    },
+    i18n::{use_i18n, Locale, Texts},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    view! { <ApplicationLoader view=check/> }
+}
+
+#[component]
+pub fn ConfirmationPage() -> impl IntoView {
+    view! { <ApplicationLoader view=confirmation/> }
+}
+
+/// How a saved answer reads: choices by their label, dates written out, areas by name.
+fn shown(t: &Texts, locale: Locale, app: &ApplicationView, field: &str) -> Option<String> {
+    let value = app.answers.get(field)?;
+    let f = &t.fields;
+    Some(match field {
+        "sex" if value == "L" => f.sex_male.to_owned(),
+        "sex" => f.sex_female.to_owned(),
+        "blood_type" if value == "tidak_tahu" => f.blood_unknown.to_owned(),
+        "blood_type" => BLOOD_TYPES
+            .iter()
+            .find(|(c, _)| c == value)
+            .map(|(_, l)| (*l).to_owned())
+            .unwrap_or_default(),
+        "religion" if value.starts_with("Kepercayaan") => f.belief.to_owned(),
+        "marital_status" => parse_marital(value)
+            .and_then(|m| MaritalStatus::ALL.iter().position(|x| *x == m))
+            .map(|i| f.marital[i].to_owned())
+            .unwrap_or_default(),
+        "birth_date" | "kitap_expiry" => Date::parse_iso(value)
+            .map(|d| long_date(t, d.year(), d.month(), d.day()))
+            .unwrap_or_default(),
+        "province" | "regency" | "district" | "village_code" => {
+            app.area_names.get(value).cloned().unwrap_or_else(|| value.clone())
+        }
+        "nationality" => country(value)
+            .map(|(_, id, en)| if locale == Locale::En { en } else { id }.to_owned())
+            .unwrap_or_default(),
+        _ => value.clone(),
+    })
+}
+
+fn check(app: ApplicationView) -> AnyView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().application;
+    let flash = use_form_state("submit");
+    let action = ServerAction::<SubmitApplication>::new();
+    let problems = form_problems(action.value().into(), flash.problems.clone());
+    let title = move || {
+        let prefix = if problems.get().is_empty() {
+            ""
+        } else {
+            i18n.t().common.error_title_prefix
+        };
+        format!("{prefix}{}", i18n.t().application.check_title)
+    };
+    let editable = app.status.editable();
+    let app = StoredValue::new(app);
+    let sections = move || {
+        let app = app.get_value();
+        app.kind
+            .sections()
+            .iter()
+            .map(|section| {
+                let section = *section;
+                let href = section_page(&app.id, section);
+                let rows: Vec<(String, String)> = if section == Section::Documents {
+                    app.kind
+                        .documents()
+                        .iter()
+                        .map(|d| {
+                            let uploaded = app.documents.iter().any(|x| x.document == *d);
+                            (
+                                i18n.t().fields.label(d.code()).to_owned(),
+                                if uploaded { t().uploaded } else { t().not_uploaded }.to_owned(),
+                            )
+                        })
+                        .collect()
+                } else {
+                    section
+                        .fields()
+                        .iter()
+                        .filter(|f| !matches!(**f, "province" | "regency" | "district"))
+                        .map(|f| {
+                            let value = shown(i18n.t(), i18n.locale(), &app, f).unwrap_or_else(|| t().not_given.to_owned());
+                            let value = if *f == "village_code" {
+                                ["village_code", "district", "regency", "province"]
+                                    .iter()
+                                    .filter_map(|a| shown(i18n.t(), i18n.locale(), &app, a))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            } else {
+                                value
+                            };
+                            (i18n.t().fields.label(f).to_owned(), value)
+                        })
+                        .collect()
+                };
+                let links = (section == Section::Documents).then(|| {
+                    app.documents
+                        .iter()
+                        .map(|d| {
+                            let url = document_url(&app.id, d.document);
+                            view! { <li><a href=url target="_blank" rel="noopener">{t().view_file} ": " {i18n.t().fields.label(d.document.code())}</a></li> }
+                        })
+                        .collect_view()
+                });
+                view! {
+                    <h2>{section_name(i18n.t(), section)}</h2>
+                    <dl class="summary">
+                        {rows.into_iter().map(|(k, v)| view! { <div class="summary__row"><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                    </dl>
+                    {links.map(|l| view! { <ul>{l}</ul> })}
+                    {editable.then(|| view! {
+                        <p><a href=href.clone()>{t().change} <span class="visually-hidden">{format!(" {}", section_name(i18n.t(), section))}</span></a></p>
+                    })}
+                }
+            })
+            .collect_view()
+    };
+    let soon = match kitap_status(&app.get_value().answers, app.get_value().today) {
+        Some(Ok(KitapStatus::ExpiresSoon(days))) => Some(days),
+        _ => None,
+    };
+    let (id, kind, status, reference) = {
+        let a = app.get_value();
+        (a.id.clone(), a.kind, a.status, a.reference.clone())
+    };
+    view! {
+        <Title text=title/>
+        <div class="container narrow">
+            <p><a class="back-link" href=application_page(&id)>{move || t().back_to_tasks}</a></p>
+            <ErrorSummary problems/>
+            <h1>{move || t().check_heading}</h1>
+            <p>{move || kind_name(i18n.t(), kind)}</p>
+            {soon.map(|days| view! { <p class="notice">{move || t().kitap_expires_soon.replace("{n}", &days.to_string())}</p> })}
+            {sections}
+            {if editable {
+                view! {
+                    <h2>{move || t().declaration_heading}</h2>
+                    <p>{move || t().declaration}</p>
+                    <ActionForm action=action>
+                        <input type="hidden" name="application" value=id.clone()/>
+                        <button class="button" type="submit">{move || t().submit_button}</button>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="notice">{move || t().not_editable}</p>
+                    <p>{move || t().status_label} ": " <strong>{move || status_name(i18n.t(), status)}</strong></p>
+                    {reference.map(|r| view! { <p>{move || t().reference_label} ": " <strong class="reference">{r}</strong></p> })}
+                }
+                    .into_any()
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+fn confirmation(app: ApplicationView) -> AnyView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().application;
+    let reference = app.reference.clone().unwrap_or_default();
+    view! {
+        <Title text=move || t().done_title/>
+        <div class="container narrow">
+            <div class="panel">
+                <h1 class="panel__title">{move || t().done_heading}</h1>
+                <p>{move || t().done_reference}</p>
+                <p class="panel__reference reference">{reference}</p>
+            </div>
+            <h2>{move || t().next_heading}</h2>
+            <ol class="steps">{move || t().next_steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}</ol>
+            <p><a class="button" href=ACCOUNT_PAGE>{move || t().to_my_applications}</a></p>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,319 @@
+//! The scans: posted as a multipart form (`POST /unggah/{application}`, field `kk_scan` or `kitap_scan`), read
+//! back as files (`GET /berkas/{application}/{document}`) by their owner only.
+//!
+//! A form posted without JavaScript is answered with a redirect to the documents page, any refusal left in the
+//! flash cookie as the server functions leave theirs. The page's script asks for JSON and gets the problems (422)
+//! or the stored file's description (200).
+
+use crate::{
+    auth::{now, tokens::SessionTokens},
+    db::{
+        applications::{self, StoredDocument},
+        Db,
+    },
+    documents::{
+        inspect::{Inspector, Refusal as Inspection},
+        staging::{self, ReceiveError},
+        store::DocumentStore,
+        MAX_UPLOAD_BYTES,
+    },
+};
+use app::{
+    api::{
+        applications::{section_page, DocumentInfo},
+        auth::{SESSION_COOKIE, SIGN_IN_PAGE},
+        error::{AppError, FieldProblem, Problem, Refusal},
+        form::{encode_flash, FormState, FLASH_COOKIE},
+    },
+    domain::application::{Document, Section},
+};
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use std::{path::PathBuf, sync::Arc};
+
+/// The whole request may be a little larger than the file: the multipart framing around it. A larger body is
+/// refused before it is read; a file over [`MAX_UPLOAD_BYTES`] inside it is refused as it arrives.
+pub const UPLOAD_BODY_LIMIT: usize = MAX_UPLOAD_BYTES as usize + 2 * 1024 * 1024;
+
+/// What the upload routes need.
+#[derive(Clone)]
+pub struct Uploads {
+    pub db: Db,
+    pub tokens: Arc<SessionTokens>,
+    pub store: Arc<DocumentStore>,
+    pub inspector: Inspector,
+    /// Where files wait while they arrive and are checked; never served.
+    pub staging_dir: PathBuf,
+    pub secure_cookies: bool,
+}
+
+impl Uploads {
+    fn cookie(&self, base: &str) -> String {
+        if self.secure_cookies {
+            format!("__Host-{base}")
+        } else {
+            base.to_owned()
+        }
+    }
+
+    /// The account of the request's session cookie.
+    async fn account(&self, headers: &HeaderMap) -> Option<String> {
+        let name = self.cookie(SESSION_COOKIE);
+        let token = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_owned())?;
+        self.tokens.authenticate(&self.db, &token).await.ok().map(|c| c.sub)
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+}
+
+fn refusal_of_receive(error: &ReceiveError) -> Option<Refusal> {
+    match error {
+        ReceiveError::TooLarge => Some(Refusal::TooLarge),
+        ReceiveError::Incomplete => Some(Refusal::Incomplete),
+        ReceiveError::Empty => Some(Refusal::Missing),
+        ReceiveError::Io(_) => None,
+    }
+}
+
+fn refusal_of_inspection(error: &Inspection) -> Option<Refusal> {
+    match error {
+        Inspection::UnknownType => Some(Refusal::Type),
+        Inspection::TooManyPixels => Some(Refusal::Pixels),
+        Inspection::ImageUnreadable => Some(Refusal::Unreadable),
+        Inspection::PdfEncrypted => Some(Refusal::PdfEncrypted),
+        Inspection::PdfUnreadable => Some(Refusal::PdfUnreadable),
+        Inspection::Io(_) => None,
+    }
+}
+
+/// What went wrong with one upload.
+enum Outcome {
+    Stored(DocumentInfo),
+    Refused(Document, Refusal),
+    Failed(String),
+    NotEditable,
+}
+
+pub async fn upload(
+    State(uploads): State<Arc<Uploads>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let html = wants_html(&headers);
+    let Some(account) = uploads.account(&headers).await else {
+        return if html {
+            see_other(SIGN_IN_PAGE)
+        } else {
+            (StatusCode::UNAUTHORIZED, Json(AppError::Unauthorized)).into_response()
+        };
+    };
+    let view = match applications::get(&uploads.db, &account, &id, app::api::applications::ssr::today()).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "could not read the application");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let page = section_page(&view.id, Section::Documents);
+    let outcome = if !view.status.editable() {
+        Outcome::NotEditable
+    } else {
+        receive_one(&uploads, &account, &view.id, view.kind.documents(), &mut multipart).await
+    };
+    // Read what is left of the body, so that the browser gets the answer rather than a reset connection.
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+
+    let problem = match &outcome {
+        Outcome::Stored(info) => {
+            tracing::info!(application = %view.id, document = info.document.code(), bytes = info.bytes, "scan stored");
+            return if html {
+                see_other(&format!("{page}#{}", info.document.code()))
+            } else {
+                Json(info.clone()).into_response()
+            };
+        }
+        Outcome::Refused(document, refusal) => FieldProblem {
+            field: document.code().to_owned(),
+            problem: Problem::Upload(*refusal),
+        },
+        Outcome::NotEditable => FieldProblem {
+            field: String::new(),
+            problem: Problem::NotEditable,
+        },
+        Outcome::Failed(error) => {
+            tracing::error!(%error, application = %view.id, "could not store a scan");
+            FieldProblem {
+                field: String::new(),
+                problem: Problem::Unavailable,
+            }
+        }
+    };
+    let status = match outcome {
+        Outcome::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Outcome::Refused(_, Refusal::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+        Outcome::Refused(_, Refusal::Type) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    if html {
+        let state = FormState {
+            form: "documents".to_owned(),
+            values: Vec::new(),
+            problems: vec![problem],
+        };
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict{}",
+            uploads.cookie(FLASH_COOKIE),
+            encode_flash(&state),
+            if uploads.secure_cookies { "; Secure" } else { "" }
+        );
+        let mut response = see_other(&page);
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        response
+    } else {
+        (status, Json(AppError::Invalid(vec![problem]))).into_response()
+    }
+}
+
+/// Receives the first file field of the form, checks it and stores it as the current scan of its kind.
+async fn receive_one(
+    uploads: &Uploads,
+    account: &str,
+    id: &str,
+    wanted: &[Document],
+    multipart: &mut Multipart,
+) -> Outcome {
+    let field = loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                if let Some(document) = field.name().and_then(Document::parse).filter(|d| wanted.contains(d)) {
+                    break (document, field);
+                }
+            }
+            Ok(None) => return Outcome::Refused(wanted[0], Refusal::Missing),
+            Err(_) => return Outcome::Refused(wanted[0], Refusal::Incomplete),
+        }
+    };
+    let (document, field) = field;
+    let staged = match staging::receive(field, &uploads.staging_dir, MAX_UPLOAD_BYTES).await {
+        Ok(staged) => staged,
+        Err(error) => {
+            return match refusal_of_receive(&error) {
+                Some(refusal) => Outcome::Refused(document, refusal),
+                None => Outcome::Failed(error.to_string()),
+            }
+        }
+    };
+    let prepared = match uploads.inspector.prepare(&staged, &uploads.staging_dir).await {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            return match refusal_of_inspection(&error) {
+                Some(refusal) => Outcome::Refused(document, refusal),
+                None => Outcome::Failed(error.to_string()),
+            }
+        }
+    };
+    let key = DocumentStore::new_key(id, document.code(), prepared.kind.extension());
+    if let Err(error) = uploads.store.put_file(&key, &prepared.path).await {
+        return Outcome::Failed(error.to_string());
+    }
+    let stored = StoredDocument {
+        object_key: key.clone(),
+        content_type: prepared.kind.content_type().to_owned(),
+        bytes: prepared.bytes as i64,
+    };
+    match applications::put_document(&uploads.db, account, id, document, &stored, now()).await {
+        Ok(replaced) => {
+            // The row points at the new file now; the old one can go.
+            if let Some(old) = replaced {
+                if let Err(error) = uploads.store.delete(&old).await {
+                    tracing::warn!(%error, "could not delete a replaced scan");
+                }
+            }
+            Outcome::Stored(DocumentInfo {
+                document,
+                content_type: stored.content_type,
+                bytes: stored.bytes,
+            })
+        }
+        Err(error) => {
+            let _ = uploads.store.delete(&key).await;
+            match error {
+                applications::StoreError::NotEditable => Outcome::NotEditable,
+                other => Outcome::Failed(other.to_string()),
+            }
+        }
+    }
+}
+
+/// A scan, for its owner only: anyone else gets the same 404 as for a scan that does not exist.
+pub async fn download(
+    State(uploads): State<Arc<Uploads>>,
+    Path((id, document)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(account) = uploads.account(&headers).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(document) = Document::parse(&document) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let stored = match applications::document(&uploads.db, &account, &id, document).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "could not read a scan's record");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let download = match uploads.store.get(&stored.object_key).await {
+        Ok(download) => download,
+        Err(error) => {
+            tracing::error!(%error, "could not read a stored scan");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let extension = match stored.content_type.as_str() {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    let disposition = format!("inline; filename=\"{}.{extension}\"", document.code());
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, stored.content_type)
+        .header(header::CONTENT_LENGTH, download.size)
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CACHE_CONTROL, "private, no-store")
+        // A scan is a picture or a PDF, never a page: nothing in it may run.
+        .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox")
+        .body(Body::from_stream(download.stream))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}

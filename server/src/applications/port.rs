@@ -1,0 +1,76 @@
+//! The server's side of `app::api::ports::ApplicationsPort`.
+
+use crate::{
+    auth::{now, tokens::SessionTokens},
+    db::{
+        applications::{self, StoreError},
+        Db,
+    },
+};
+use app::{
+    api::{
+        applications::{ssr::today, ApplicationSummary, ApplicationView, Area},
+        error::{AppError, Problem},
+        ports::ApplicationsPort,
+    },
+    domain::application::{Answers, Kind, Section},
+};
+use std::sync::Arc;
+
+pub struct CitizenApplications {
+    pub db: Db,
+    pub tokens: Arc<SessionTokens>,
+}
+
+/// Logs the cause; the person learns only what they can act on.
+fn store_error(error: StoreError) -> AppError {
+    match error {
+        StoreError::NotFound => AppError::NotFound,
+        StoreError::NotEditable => AppError::field("", Problem::NotEditable),
+        other => {
+            tracing::error!(error = %other, "application store failed");
+            AppError::Unavailable
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ApplicationsPort for CitizenApplications {
+    async fn account_id(&self, token: &str) -> Result<Option<String>, AppError> {
+        Ok(self.tokens.authenticate(&self.db, token).await.ok().map(|c| c.sub))
+    }
+
+    async fn list(&self, account: &str) -> Result<Vec<ApplicationSummary>, AppError> {
+        applications::list(&self.db, account).await.map_err(store_error)
+    }
+
+    async fn start(&self, account: &str, kind: Kind) -> Result<String, AppError> {
+        applications::create(&self.db, account, kind, now())
+            .await
+            .map_err(store_error)
+    }
+
+    async fn get(&self, account: &str, id: &str) -> Result<Option<ApplicationView>, AppError> {
+        applications::get(&self.db, account, id, today())
+            .await
+            .map_err(store_error)
+    }
+
+    async fn save_section(&self, account: &str, id: &str, section: Section, values: Answers) -> Result<(), AppError> {
+        applications::save_section(&self.db, account, id, section, values, now())
+            .await
+            .map_err(store_error)
+    }
+
+    async fn submit(&self, account: &str, id: &str) -> Result<String, AppError> {
+        let reference = applications::submit(&self.db, account, id, now())
+            .await
+            .map_err(store_error)?;
+        tracing::info!(application = id, "application submitted");
+        Ok(reference)
+    }
+
+    async fn areas(&self, parent: Option<&str>) -> Result<Vec<Area>, AppError> {
+        applications::areas(&self.db, parent).await.map_err(store_error)
+    }
+}

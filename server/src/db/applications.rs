@@ -1,0 +1,326 @@
+//! The queries of applications, their documents and their events. Every query that reads or changes an
+//! application names its account as well as its id: one account can never reach another's application.
+
+use crate::{auth::random, db::Db};
+use app::{
+    api::applications::{ApplicationSummary, ApplicationView, Area, DocumentInfo},
+    domain::{
+        application::{Answers, Document, Kind, Section, Status},
+        Date,
+    },
+};
+use sqlx::Row;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("stored answers are not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the application cannot be changed in its state")]
+    NotEditable,
+    #[error("no such application")]
+    NotFound,
+}
+
+/// One stored scan: where it is and what it is.
+#[derive(Clone, Debug)]
+pub struct StoredDocument {
+    pub object_key: String,
+    pub content_type: String,
+    pub bytes: i64,
+}
+
+fn kind_of(code: &str) -> Kind {
+    Kind::parse(code).unwrap_or(Kind::Citizen)
+}
+
+fn status_of(code: &str) -> Status {
+    Status::parse(code).unwrap_or(Status::Draft)
+}
+
+pub async fn list(db: &Db, account: &str) -> Result<Vec<ApplicationSummary>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, status, reference, answers FROM applications WHERE account_id = $1 ORDER BY created_at, id",
+    )
+    .bind(account)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
+            Ok(ApplicationSummary {
+                id: row.try_get("id")?,
+                kind: kind_of(&row.try_get::<String, _>("kind")?),
+                status: status_of(&row.try_get::<String, _>("status")?),
+                reference: row.try_get("reference")?,
+                full_name: answers.get("full_name").cloned(),
+            })
+        })
+        .collect()
+}
+
+pub async fn create(db: &Db, account: &str, kind: Kind, now: i64) -> Result<String, StoreError> {
+    let id = random::id();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO applications (id, account_id, kind, status, answers, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, '{}', $5, $5)",
+    )
+    .bind(&id)
+    .bind(account)
+    .bind(kind.code())
+    .bind(Status::Draft.code())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    append_event(&mut tx, &id, now, "applicant", None, Status::Draft, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, account: &str, id: &str, today: Date) -> Result<Option<ApplicationView>, StoreError> {
+    let row =
+        sqlx::query("SELECT id, kind, status, reference, answers FROM applications WHERE id = $1 AND account_id = $2")
+            .bind(id)
+            .bind(account)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let documents =
+        sqlx::query("SELECT kind, content_type, bytes FROM documents WHERE application_id = $1 ORDER BY kind")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .filter_map(|d| {
+                let document = Document::parse(&d.try_get::<String, _>("kind").ok()?)?;
+                Some(DocumentInfo {
+                    document,
+                    content_type: d.try_get("content_type").ok()?,
+                    bytes: d.try_get("bytes").ok()?,
+                })
+            })
+            .collect();
+    let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
+    let codes: Vec<String> = ["province", "regency", "district", "village_code"]
+        .iter()
+        .map(|f| answers.get(*f).cloned().unwrap_or_default())
+        .collect();
+    let area_names =
+        sqlx::query_as::<_, (String, String)>("SELECT code, name FROM areas WHERE code IN ($1, $2, $3, $4)")
+            .bind(&codes[0])
+            .bind(&codes[1])
+            .bind(&codes[2])
+            .bind(&codes[3])
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .collect();
+    Ok(Some(ApplicationView {
+        id: row.try_get("id")?,
+        kind: kind_of(&row.try_get::<String, _>("kind")?),
+        status: status_of(&row.try_get::<String, _>("status")?),
+        answers,
+        documents,
+        reference: row.try_get("reference")?,
+        area_names,
+        today,
+    }))
+}
+
+/// The status of an application of `account`, or `NotFound`.
+async fn status(tx: &mut sqlx::Transaction<'_, sqlx::Any>, account: &str, id: &str) -> Result<Status, StoreError> {
+    let status: Option<(String,)> = sqlx::query_as("SELECT status FROM applications WHERE id = $1 AND account_id = $2")
+        .bind(id)
+        .bind(account)
+        .fetch_optional(&mut **tx)
+        .await?;
+    status.map(|(s,)| status_of(&s)).ok_or(StoreError::NotFound)
+}
+
+pub async fn save_section(
+    db: &Db,
+    account: &str,
+    id: &str,
+    section: Section,
+    values: Answers,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.pool.begin().await?;
+    if !status(&mut tx, account, id).await?.editable() {
+        return Err(StoreError::NotEditable);
+    }
+    let (json,): (String,) = sqlx::query_as("SELECT answers FROM applications WHERE id = $1 AND account_id = $2")
+        .bind(id)
+        .bind(account)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut answers: Answers = serde_json::from_str(&json)?;
+    for field in section.fields() {
+        answers.remove(*field);
+    }
+    answers.extend(values);
+    sqlx::query("UPDATE applications SET answers = $1, updated_at = $2 WHERE id = $3 AND account_id = $4")
+        .bind(serde_json::to_string(&answers)?)
+        .bind(now)
+        .bind(id)
+        .bind(account)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A registration number people can read out on the phone: no 0/O or 1/I to confuse.
+fn new_reference(now: i64) -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    let code: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    let day = Date::from_days_since_epoch((now + 7 * 3600).div_euclid(86_400));
+    format!("BKS-{:02}{:02}{:02}-{code}", day.year() % 100, day.month(), day.day())
+}
+
+pub async fn submit(db: &Db, account: &str, id: &str, now: i64) -> Result<String, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    let from = status(&mut tx, account, id).await?;
+    if !from.editable() {
+        return Err(StoreError::NotEditable);
+    }
+    let existing: Option<(Option<String>,)> = sqlx::query_as("SELECT reference FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    // A returned application keeps the number it was given the first time.
+    let reference = existing.and_then(|(r,)| r).unwrap_or_else(|| new_reference(now));
+    sqlx::query(
+        "UPDATE applications SET status = $1, reference = $2, submitted_at = $3, updated_at = $3 \
+         WHERE id = $4 AND account_id = $5",
+    )
+    .bind(Status::Submitted.code())
+    .bind(&reference)
+    .bind(now)
+    .bind(id)
+    .bind(account)
+    .execute(&mut *tx)
+    .await?;
+    append_event(&mut tx, id, now, "applicant", Some(from), Status::Submitted, None).await?;
+    tx.commit().await?;
+    Ok(reference)
+}
+
+async fn append_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    application: &str,
+    at: i64,
+    actor: &str,
+    from: Option<Status>,
+    to: Status,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO application_events (id, application_id, at, actor, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(random::id())
+    .bind(application)
+    .bind(at)
+    .bind(actor)
+    .bind(from.map(|s| s.code()))
+    .bind(to.code())
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The stored scan of `document` for an application of `account`.
+pub async fn document(
+    db: &Db,
+    account: &str,
+    id: &str,
+    document: Document,
+) -> Result<Option<StoredDocument>, StoreError> {
+    let row = sqlx::query(
+        "SELECT d.object_key, d.content_type, d.bytes FROM documents d \
+         JOIN applications a ON a.id = d.application_id \
+         WHERE d.application_id = $1 AND a.account_id = $2 AND d.kind = $3",
+    )
+    .bind(id)
+    .bind(account)
+    .bind(document.code())
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(StoredDocument {
+            object_key: r.try_get("object_key")?,
+            content_type: r.try_get("content_type")?,
+            bytes: r.try_get("bytes")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records `stored` as the current scan of `document`; returns the key of the file it replaces, to delete.
+pub async fn put_document(
+    db: &Db,
+    account: &str,
+    id: &str,
+    document: Document,
+    stored: &StoredDocument,
+    now: i64,
+) -> Result<Option<String>, StoreError> {
+    let mut tx = db.pool.begin().await?;
+    if !status(&mut tx, account, id).await?.editable() {
+        return Err(StoreError::NotEditable);
+    }
+    let old: Option<(String,)> =
+        sqlx::query_as("SELECT object_key FROM documents WHERE application_id = $1 AND kind = $2")
+            .bind(id)
+            .bind(document.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO documents (application_id, kind, object_key, content_type, bytes, uploaded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (application_id, kind) DO UPDATE SET object_key = excluded.object_key, \
+         content_type = excluded.content_type, bytes = excluded.bytes, uploaded_at = excluded.uploaded_at",
+    )
+    .bind(id)
+    .bind(document.code())
+    .bind(&stored.object_key)
+    .bind(&stored.content_type)
+    .bind(stored.bytes)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(old.map(|(k,)| k))
+}
+
+/// The areas directly under `parent`, or the provinces; the `parent` index keeps even a district's villages fast.
+pub async fn areas(db: &Db, parent: Option<&str>) -> Result<Vec<Area>, StoreError> {
+    let rows: Vec<(String, String)> = match parent {
+        None => {
+            sqlx::query_as("SELECT code, name FROM areas WHERE level = 1 ORDER BY name")
+                .fetch_all(&db.pool)
+                .await?
+        }
+        Some(parent) => {
+            sqlx::query_as("SELECT code, name FROM areas WHERE parent = $1 ORDER BY name")
+                .bind(parent)
+                .fetch_all(&db.pool)
+                .await?
+        }
+    };
+    Ok(rows.into_iter().map(|(code, name)| Area { code, name }).collect())
+}
