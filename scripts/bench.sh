@@ -7,11 +7,19 @@ cd "$(dirname "$0")/.."
 PORT="${BENCH_PORT:-3500}"
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS=32
+SMTP_PORT="${BENCH_SMTP_PORT:-2527}"
 DATA=$(mktemp -d /tmp/portal-bench.XXXXXX)
+# The upload bench signs in like a person: the code comes through a real SMTP server on loopback.
+python3 scripts/smtp_sink.py --port "$SMTP_PORT" --dir "$DATA/mail" --idle 900 >"$DATA/smtp.log" 2>&1 &
+SINK=$!
 DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-  target/release/server >"$DATA/server.log" 2>&1 &
+  SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" target/release/server >"$DATA/server.log" 2>&1 &
 SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+cleanup() {
+  kill "$SERVER" "$SINK" 2>/dev/null || true
+  wait "$SERVER" "$SINK" 2>/dev/null || true
+  rm -rf "$DATA"
+}
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
@@ -56,3 +64,13 @@ printf '|%s|%s|%s|\n' "------------------------------------" "------------" "---
 for f in target/site/pkg/portal.*.wasm target/site/pkg/portal.*.js target/site/pkg/portal.*.css; do
   [ -f "$f" ] && size "$(basename "$f")" "$f"
 done
+# What a citizen page (any form page) loads to become interactive: the one JS module and the one WASM file.
+JS_BR=$(brotli -c -q 11 target/site/pkg/portal.*.js | wc -c)
+WASM_BR=$(brotli -c -q 11 target/site/pkg/portal.*.wasm | wc -c)
+echo "A citizen page loads $(((JS_BR + WASM_BR) / 1024)) KiB of JS and WASM (brotli), once; the browser keeps it (immutable)."
+
+echo
+echo "Uploads: 20 clients each send a 10 MB scan at once (budget: peak within 64 MiB above idle)"
+printf '| %s | %s | %s | %s | %s | %s | %s |\n' "load" "stored" "wall time" "throughput" "server idle" "server peak" "above idle"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "---" "---" "---" "---" "---" "---" "---"
+python3 scripts/upload_bench.py --port "$PORT" --pid "$SERVER" --mail-dir "$DATA/mail" --clients 20

@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/masuk/kode") view=CodePage/>
                     // Rendered whole before sending, so that a signed-out visitor gets a real redirect.
                     <Route path=path!("/akun") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/permohonan/baru") view=StartPage/>
+                    <Route path=path!("/permohonan/baru") view=StartPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id/periksa") view=CheckPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id/terkirim") view=ConfirmationPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id/:section") view=SectionPage ssr=SsrMode::Async/>

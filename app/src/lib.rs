@@ -11,6 +11,9 @@
 //! - [`components`]: reusable view pieces.
 //! - [`i18n`]: the two languages, every key checked at compile time.
 
+// The typed views of the longer pages nest deeper than the compiler looks by default.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 #[cfg(feature = "hydrate")]
@@ -26,6 +29,8 @@ pub use app::{shell, App};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // A panic in the browser says what went wrong in the console instead of a bare "unreachable".
+    console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
     // Marks the page as enhanced: styles may rely on it, and the browser tests wait for it.
     if let Some(root) = web_sys::window()

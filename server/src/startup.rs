@@ -132,12 +132,15 @@ impl Application {
         });
         let store = DocumentStore::from_url(config.upload_store.as_deref().unwrap_or(""), &config.upload_dir)
             .map_err(|e| StartError::Store(e.to_string()))?;
+        // Files left half-received by a crash are of no use to anyone: the staging folder starts empty.
+        let staging_dir = config.data_dir.join("staging");
+        let _ = std::fs::remove_dir_all(&staging_dir);
         let uploads = Arc::new(Uploads {
             db: db.clone(),
             tokens,
             store: Arc::new(store),
             inspector: Inspector::new(1),
-            staging_dir: config.data_dir.join("staging"),
+            staging_dir,
             secure_cookies: config.is_https(),
         });
         let state = AppState {

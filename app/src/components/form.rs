@@ -201,14 +201,26 @@ pub fn TextField(
             .find(|p| p.field == name)
             .map(|p| problem_message(i18n.t(), &p.field, p.problem)),
     };
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(check) = live {
-            let value = event_target_value(&ev);
-            live_problem.set(Some(if value.trim().is_empty() {
+    // A problem appears when the user leaves the field; it goes as soon as what they type is right, so that the
+    // form does not shift under the finger that is about to press the button.
+    let check = move |ev: &leptos::ev::Event| {
+        live.map(|check| {
+            let value = event_target_value(ev);
+            if value.trim().is_empty() {
                 None
             } else {
                 check.run(value)
-            }));
+            }
+        })
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(found) = check(&ev) {
+            live_problem.set(Some(found));
+        }
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Some(None) = check(&ev) {
+            live_problem.set(Some(None));
         }
     };
     let hint_id = format!("{name}-hint");
@@ -253,6 +265,7 @@ pub fn TextField(
                 aria-describedby=described_by
                 aria-invalid=move || error().is_some().then_some("true")
                 on:change=on_change
+                on:input=on_input
             />
         </div>
     }
@@ -392,7 +405,7 @@ pub fn form_problems(
     last_result: Signal<Option<Result<(), crate::api::error::AppError>>>,
     initial: Vec<FieldProblem>,
 ) -> Signal<Vec<FieldProblem>> {
-    Signal::derive(move || match last_result.get() {
+    Signal::derive(move || match last_result.try_get().flatten() {
         Some(Err(error)) => error.problems(),
         Some(Ok(())) => Vec::new(),
         None => initial.clone(),
@@ -403,7 +416,8 @@ pub fn form_problems(
 pub fn form_title(problems: Signal<Vec<FieldProblem>>, title: fn(&Texts) -> &'static str) -> impl Fn() -> String {
     let i18n = use_i18n();
     move || {
-        let prefix = if problems.get().is_empty() {
+        // The title outlives the form by a moment when the page changes in place: it must not read a disposed signal.
+        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
             ""
         } else {
             i18n.t().common.error_title_prefix

@@ -68,7 +68,7 @@ fn check(app: ApplicationView) -> AnyView {
     let action = ServerAction::<SubmitApplication>::new();
     let problems = form_problems(action.value().into(), flash.problems.clone());
     let title = move || {
-        let prefix = if problems.get().is_empty() {
+        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
             ""
         } else {
             i18n.t().common.error_title_prefix

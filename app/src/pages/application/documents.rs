@@ -23,7 +23,7 @@ pub fn documents(app: ApplicationView) -> AnyView {
     let problems = RwSignal::new(flash.problems.clone());
     let stored = RwSignal::new(app.document_kinds());
     let title = move || {
-        let prefix = if problems.get().is_empty() {
+        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
             ""
         } else {
             i18n.t().common.error_title_prefix

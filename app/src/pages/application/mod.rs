@@ -19,14 +19,20 @@ use crate::{
     pages::not_found::NotFound,
 };
 use leptos::prelude::*;
-use leptos_router::{components::Redirect, hooks::use_params_map};
+use leptos_router::{
+    components::Redirect,
+    hooks::{use_location, use_params_map},
+};
 
 /// The application named in the path, rendered by `view` once loaded.
 #[component]
 pub fn ApplicationLoader(view: fn(ApplicationView) -> AnyView) -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let application = Resource::new(id, load_application);
+    // Keyed on the whole path: moving to the next section (in the browser, without a page load) reads the
+    // application afresh, with what was just saved.
+    let location = use_location();
+    let application = Resource::new(move || (id(), location.pathname.get()), |(id, _)| load_application(id));
     view! {
         <Suspense>
             {move || Suspend::new(async move {

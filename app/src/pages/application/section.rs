@@ -57,7 +57,7 @@ fn SectionForm(app: ApplicationView, section: Section) -> impl IntoView {
     let problems = form_problems(action.value().into(), flash.problems.clone());
     let title = move || section_name(i18n.t(), section);
     let page_title = move || {
-        let prefix = if problems.get().is_empty() {
+        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
             ""
         } else {
             i18n.t().common.error_title_prefix

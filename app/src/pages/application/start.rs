@@ -1,13 +1,18 @@
 //! `/permohonan/baru`: which card the applicant asks for.
 
 use crate::{
-    api::{applications::StartApplication, form::use_form_state},
+    api::{
+        applications::StartApplication,
+        auth::{current_account, SIGN_IN_PAGE},
+        form::use_form_state,
+    },
     components::form::{form_problems, form_title, ErrorSummary, RadioField},
     domain::application::Kind,
     i18n::use_i18n,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
@@ -30,15 +35,36 @@ pub fn StartPage() -> impl IntoView {
             ),
         ]
     });
+    // Only someone signed in can start an application.
+    let account = Resource::new(|| (), |_| current_account());
     view! {
         <Title text=title/>
-        <div class="container narrow">
-            <ErrorSummary problems/>
-            <h1>{move || t().start_heading}</h1>
-            <ActionForm action=action attr:novalidate="">
-                <RadioField name="kind" legend=|t| t.application.start_heading hint=|t| t.application.start_hint options value=String::new() problems/>
-                <button class="button" type="submit">{move || t().start_button}</button>
-            </ActionForm>
-        </div>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(Some(_)) => {
+                        view! {
+                            <div class="container narrow">
+                                <ErrorSummary problems/>
+                                <h1>{move || t().start_heading}</h1>
+                                <ActionForm action=action attr:novalidate="">
+                                    <RadioField
+                                        name="kind"
+                                        legend=|t| t.application.start_heading
+                                        hint=|t| t.application.start_hint
+                                        options
+                                        value=String::new()
+                                        problems
+                                    />
+                                    <button class="button" type="submit">{move || t().start_button}</button>
+                                </ActionForm>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    _ => view! { <Redirect path=SIGN_IN_PAGE/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
