@@ -10,6 +10,8 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos compiles with this set; setting it for every cargo command lets them share one build of Leptos.
 export LEPTOS_OUTPUT_NAME := portal
 export CARGO_TERM_COLOR ?= never
+# Incremental compilation only pays off while editing; in a test run it fills the disk (tens of GB).
+export CARGO_INCREMENTAL ?= 0
 
 SITE := target/site
 
