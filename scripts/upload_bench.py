@@ -36,9 +36,9 @@ def sign_in(port, mail_dir, email):
     attempt = cookie(response, "signin")
     for _ in range(100):
         for path in sorted(glob.glob(os.path.join(mail_dir, "*.eml")), reverse=True):
-            text = open(path, encoding="utf-8", errors="replace").read()
+            text = open(path, encoding="utf-8", errors="replace").read().replace("\r\n", "\n")
             if text.splitlines()[0].strip() == f"X-Envelope-To: {email}":
-                code = re.search(r"\b(\d{6})\b", text.split("\r\n\r\n", 1)[1]).group(1)
+                code = re.search(r"\b(\d{6})\b", text.split("\n\n", 1)[1]).group(1)
                 response, _ = request(port, "POST", "/api/masuk/kode", urllib.parse.urlencode({"code": code}),
                                       dict(form, Cookie=attempt))
                 return cookie(response, "session")
@@ -111,6 +111,8 @@ def main():
     done.set()
     sampler.join()
     ok = sum(1 for s in statuses if s == 200)
+    if ok != a.clients:
+        print("statuses:", sorted(statuses))
     mib = a.clients * a.size / 1024 / 1024
     print(f"| {a.clients} clients × {a.size / 1024 / 1024:.1f} MiB PDF at once | {ok}/{a.clients} stored | "
           f"{seconds:.2f} s | {mib / seconds:.1f} MiB/s | idle {idle / 1024:.1f} MiB | "

@@ -139,6 +139,27 @@ async fn status(tx: &mut sqlx::Transaction<'_, sqlx::Any>, account: &str, id: &s
     status.map(|(s,)| status_of(&s)).ok_or(StoreError::NotFound)
 }
 
+/// Takes the application's row for writing as the first statement of a transaction, and returns its status.
+/// SQLite then waits its turn (busy timeout) instead of failing to turn a read into a write when two uploads
+/// or saves meet; PostgreSQL locks the row. `NotFound` for another account's application.
+async fn lock(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    account: &str,
+    id: &str,
+    now: i64,
+) -> Result<Status, StoreError> {
+    let updated = sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2 AND account_id = $3")
+        .bind(now)
+        .bind(id)
+        .bind(account)
+        .execute(&mut **tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    status(tx, account, id).await
+}
+
 pub async fn save_section(
     db: &Db,
     account: &str,
@@ -148,7 +169,7 @@ pub async fn save_section(
     now: i64,
 ) -> Result<(), StoreError> {
     let mut tx = db.pool.begin().await?;
-    if !status(&mut tx, account, id).await?.editable() {
+    if !lock(&mut tx, account, id, now).await?.editable() {
         return Err(StoreError::NotEditable);
     }
     let (json,): (String,) = sqlx::query_as("SELECT answers FROM applications WHERE id = $1 AND account_id = $2")
@@ -187,7 +208,7 @@ fn new_reference(now: i64) -> String {
 
 pub async fn submit(db: &Db, account: &str, id: &str, now: i64) -> Result<String, StoreError> {
     let mut tx = db.pool.begin().await?;
-    let from = status(&mut tx, account, id).await?;
+    let from = lock(&mut tx, account, id, now).await?;
     if !from.editable() {
         return Err(StoreError::NotEditable);
     }
@@ -275,7 +296,7 @@ pub async fn put_document(
     now: i64,
 ) -> Result<Option<String>, StoreError> {
     let mut tx = db.pool.begin().await?;
-    if !status(&mut tx, account, id).await?.editable() {
+    if !lock(&mut tx, account, id, now).await?.editable() {
         return Err(StoreError::NotEditable);
     }
     let old: Option<(String,)> =
