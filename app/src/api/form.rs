@@ -79,10 +79,13 @@ pub mod ssr {
     }
 
     pub fn get_cookie(base: &str) -> Option<String> {
-        let name = cookie_name(base);
         let parts = use_context::<http::request::Parts>()?;
-        parts
-            .headers
+        cookie_in(&parts.headers, &cookie_name(base))
+    }
+
+    /// The value of the cookie called exactly `name` in a request's headers.
+    pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())

@@ -23,7 +23,7 @@ use app::{
         applications::{section_page, DocumentInfo},
         auth::{SESSION_COOKIE, SIGN_IN_PAGE},
         error::{AppError, FieldProblem, Problem, Refusal},
-        form::{encode_flash, FormState, FLASH_COOKIE},
+        form::{encode_flash, ssr::cookie_in, FormState, FLASH_COOKIE},
     },
     domain::application::{Document, Section},
 };
@@ -63,15 +63,7 @@ impl Uploads {
 
     /// The account of the request's session cookie.
     async fn account(&self, headers: &HeaderMap) -> Option<String> {
-        let name = self.cookie(SESSION_COOKIE);
-        let token = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.to_owned())?;
+        let token = cookie_in(headers, &self.cookie(SESSION_COOKIE))?;
         self.tokens.authenticate(&self.db, &token).await.ok().map(|c| c.sub)
     }
 }
