@@ -4,18 +4,13 @@
 // first one's application and scans.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phonePage, hydrated, assertAccessible, assertNoHorizontalScroll, BASE_URL } from './support.js';
+import { launch, phonePage, hydrated, check } from './support.js';
 import { codeSentTo } from './mail.js';
 import { pdf, png, bigPhoto } from './files.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function check(page, label) {
-  await assertAccessible(page, label);
-  await assertNoHorizontalScroll(page, label);
-}
 
 async function signIn(page, email) {
   await page.goto('/');

@@ -2,17 +2,12 @@
 // off, on a phone-sized screen, every page axe-clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phonePage, hydrated, assertAccessible, assertNoHorizontalScroll } from './support.js';
+import { launch, phonePage, hydrated, check } from './support.js';
 import { codeSentTo } from './mail.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function check(page, label) {
-  await assertAccessible(page, label);
-  await assertNoHorizontalScroll(page, label);
-}
 
 for (const javaScript of [false, true]) {
   const mode = javaScript ? 'JavaScript on' : 'JavaScript off';

@@ -74,3 +74,9 @@ export async function assertNoHorizontalScroll(page, label) {
   }));
   assert.ok(scrollWidth <= clientWidth, `${label} scrolls sideways: ${scrollWidth}px wide on a ${clientWidth}px screen`);
 }
+
+/** The checks every page of a journey gets: axe-clean and no sideways scrolling on the phone. */
+export async function check(page, label) {
+  await assertAccessible(page, label);
+  await assertNoHorizontalScroll(page, label);
+}

@@ -15,9 +15,6 @@ use crate::domain::{
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The address pickers' fields, from the province down to the village.
-pub const AREA_CHAIN: [&str; 4] = ["province", "regency", "district", "village_code"];
-
 /// Where the applicant chooses which card to apply for.
 pub const NEW_APPLICATION_PAGE: &str = "/permohonan/baru";
 
@@ -107,13 +104,13 @@ pub mod ssr {
         ports::Applications,
     };
 
-    /// Kabupaten Bengkalis keeps Western Indonesian Time (UTC+7): the office's date, not the server's.
+    /// Today in the office's time zone.
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        Date::from_days_since_epoch((secs + 7 * 3600).div_euclid(86_400))
+        crate::domain::office::office_date(secs)
     }
 
     /// The signed-in account and the port, or `Unauthorized` (401).
@@ -208,7 +205,7 @@ pub async fn save_section(
         error::Problem,
         form::ssr::{fail, remember},
     };
-    use crate::domain::application::{check_section, is_area_code, next_section, Issue};
+    use crate::domain::application::{check_section, nested_areas, next_section, Issue, AREA_CHAIN};
 
     let given = [
         ("nik", nik),
@@ -261,17 +258,7 @@ pub async fn save_section(
             .filter(|(k, _)| Section::Address.fields().contains(&k.as_str()) && !AREA_CHAIN.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let mut parent: Option<&String> = None;
-        for (level, field) in AREA_CHAIN.iter().enumerate() {
-            let inside = |code: &&String| parent.is_none_or(|p| code.starts_with(&format!("{p}.")));
-            match input.get(*field).filter(|c| is_area_code(c, level + 1)).filter(inside) {
-                Some(code) => {
-                    address.insert((*field).to_owned(), code.clone());
-                    parent = Some(code);
-                }
-                None => break,
-            }
-        }
+        address.extend(nested_areas(&input));
         port.save_section(&account, &view.id, section, address).await?;
         if crate::api::form::ssr::plain_form() {
             remember(&form, &format!("{page}#village_code"), &typed, Vec::new());
@@ -280,7 +267,7 @@ pub async fn save_section(
     }
 
     let today = ssr::today();
-    let values = match check_section(view.kind, section, &input, &view.answers, today) {
+    let values = match check_section(section, &input, &view.answers, today) {
         Ok(values) => values,
         Err(issues) => return fail(&form, &page, &typed, AppError::answers(issues)),
     };

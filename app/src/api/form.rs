@@ -12,6 +12,29 @@ use serde::{Deserialize, Serialize};
 /// The most characters of one typed value the flash keeps.
 pub const MAX_KEPT_CHARS: usize = 500;
 
+/// The most bytes of typed values the flash keeps in all. A browser keeps a cookie of about 4 KB, and the flash is
+/// hex, twice its JSON: with the field names and problems this stays under the limit however many fields a form has.
+pub const MAX_KEPT_BYTES: usize = 1200;
+
+/// `values` cut so that together they fit the flash: each gets an equal share of [`MAX_KEPT_BYTES`] (at most
+/// [`MAX_KEPT_CHARS`] characters), cut on a character boundary.
+pub fn kept_values(values: &[(&str, &str)]) -> Vec<(String, String)> {
+    let share = MAX_KEPT_BYTES / values.len().max(1);
+    values
+        .iter()
+        .map(|(name, value)| {
+            let mut kept = String::new();
+            for c in value.chars().take(MAX_KEPT_CHARS) {
+                if kept.len() + c.len_utf8() > share {
+                    break;
+                }
+                kept.push(c);
+            }
+            ((*name).to_owned(), kept)
+        })
+        .collect()
+}
+
 /// The name of the flash cookie.
 pub const FLASH_COOKIE: &str = "flash";
 
@@ -139,11 +162,8 @@ pub mod ssr {
     pub fn remember(form: &str, page: &str, values: &[(&str, &str)], problems: Vec<FieldProblem>) {
         let state = FormState {
             form: form.to_owned(),
-            // A cookie holds about 4 KB: an absurdly long value is cut rather than losing the whole form.
-            values: values
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.chars().take(MAX_KEPT_CHARS).collect()))
-                .collect(),
+            // An absurdly long value is cut rather than losing the whole form.
+            values: kept_values(values),
             problems,
         };
         set_cookie(FLASH_COOKIE, &encode_flash(&state), 120, "Strict");
@@ -192,5 +212,21 @@ pub mod ssr {
                     .map(|c| c.0.clone())
             })
             .unwrap_or_else(|| "unknown".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_values_share_the_flash_and_are_cut_on_characters() {
+        let long = "é".repeat(5000);
+        let kept = kept_values(&[("a", &long), ("b", "short"), ("c", &long), ("d", &long)]);
+        assert_eq!(kept[1].1, "short");
+        let total: usize = kept.iter().map(|(_, v)| v.len()).sum();
+        assert!(total <= MAX_KEPT_BYTES, "{total} bytes");
+        assert!(kept[0].1.chars().all(|c| c == 'é') && !kept[0].1.is_empty());
+        assert_eq!(kept_values(&[("one", &"a".repeat(900))])[0].1.len(), MAX_KEPT_CHARS);
     }
 }

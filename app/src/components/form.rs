@@ -272,7 +272,7 @@ pub fn TextField(
 }
 
 /// The error line of a field, if it has a problem.
-fn field_error(name: &'static str, problems: Signal<Vec<FieldProblem>>) -> impl Fn() -> Option<String> + Copy {
+pub fn field_error(name: &'static str, problems: Signal<Vec<FieldProblem>>) -> impl Fn() -> Option<String> + Copy {
     let i18n = use_i18n();
     move || {
         problems
@@ -413,7 +413,10 @@ pub fn form_problems(
 }
 
 /// A form page's title, with the error prefix while the form shows problems, so screen readers hear it first.
-pub fn form_title(problems: Signal<Vec<FieldProblem>>, title: fn(&Texts) -> &'static str) -> impl Fn() -> String {
+pub fn form_title(
+    problems: Signal<Vec<FieldProblem>>,
+    title: impl Fn(&Texts) -> &'static str + Send + Sync + 'static,
+) -> impl Fn() -> String + Send + Sync + 'static {
     let i18n = use_i18n();
     move || {
         // The title outlives the form by a moment when the page changes in place: it must not read a disposed signal.

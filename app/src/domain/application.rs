@@ -236,6 +236,28 @@ pub const RELIGIONS: &[&str] = &[
     "Kepercayaan terhadap Tuhan YME",
 ];
 
+/// The address pickers' fields, from the province down to the village.
+pub const AREA_CHAIN: [&str; 4] = ["province", "regency", "district", "village_code"];
+
+/// The areas chosen in `input`, from the province down, each kept only while it is a real code of its level inside
+/// the one above it: choosing another province drops the regency, district and village chosen under the old one.
+pub fn nested_areas(input: &Answers) -> Answers {
+    let mut out = Answers::new();
+    let mut parent: Option<&String> = None;
+    for (level, field) in AREA_CHAIN.iter().enumerate() {
+        let inside =
+            |code: &&String| is_area_code(code, level + 1) && parent.is_none_or(|p| code.starts_with(&format!("{p}.")));
+        match input.get(*field).filter(inside) {
+            Some(code) => {
+                out.insert((*field).to_owned(), code.clone());
+                parent = Some(code);
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 /// What the applicant has stated so far: field `name` → value, as saved.
 pub type Answers = BTreeMap<String, String>;
 
@@ -366,7 +388,6 @@ fn conflict_date(date: Date) -> Issue {
 /// Checks one section's input against what is saved. Returns the normalised values to save (every field of the
 /// section, empty ones removed), or the problems, in the order of the fields.
 pub fn check_section(
-    kind: Kind,
     section: Section,
     input: &Answers,
     saved: &Answers,
@@ -382,7 +403,7 @@ pub fn check_section(
             }
             continue;
         }
-        match check_field(kind, field, &value, today) {
+        match check_field(field, &value, today) {
             Ok(normal) => {
                 out.insert((*field).to_owned(), normal);
             }
@@ -403,7 +424,7 @@ pub fn check_section(
 }
 
 /// Checks one field on its own and returns its normalised value. The browser runs this as the user types.
-pub fn check_field(kind: Kind, field: &str, value: &str, today: Date) -> Result<String, Issue> {
+pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issue> {
     let limit = |max: usize, value: &str| {
         if value.chars().count() > max {
             Err(Issue::TooLong { max })
@@ -489,7 +510,6 @@ pub fn check_field(kind: Kind, field: &str, value: &str, today: Date) -> Result<
                 .ok_or(Issue::KitapNumber)
         }
         _ => {
-            let _ = kind;
             limit(100, value)?;
             Ok(value.to_owned())
         }
@@ -526,9 +546,8 @@ fn cross_checks(section: Section, answers: &Answers, today: Date) -> Vec<FieldIs
             }
         }
         Section::Address => {
-            let chain = ["province", "regency", "district", "village_code"];
             // Each chosen level must sit inside the one above it.
-            for pair in chain.windows(2) {
+            for pair in AREA_CHAIN.windows(2) {
                 if let (Some(parent), Some(child)) = (answers.get(pair[0]), answers.get(pair[1])) {
                     if !child.starts_with(&format!("{parent}.")) {
                         issues.push((pair[1], Issue::Village));
@@ -590,7 +609,7 @@ pub fn check_submission(kind: Kind, answers: &Answers, documents: &[Document], t
             .iter()
             .filter_map(|f| answers.get(*f).map(|v| ((*f).to_owned(), v.clone())))
             .collect();
-        if let Err(found) = check_section(kind, *section, &input, answers, today) {
+        if let Err(found) = check_section(*section, &input, answers, today) {
             issues.extend(found);
         }
     }
@@ -664,7 +683,7 @@ mod tests {
             ("no_kk", "1403091201150003"),
             ("full_name", " siti  aminah "),
         ]);
-        let out = check_section(Kind::Citizen, Section::Identity, &input, &Answers::new(), today()).unwrap();
+        let out = check_section(Section::Identity, &input, &Answers::new(), today()).unwrap();
         assert_eq!(out["nik"], "1403094508060002");
         assert_eq!(out["full_name"], "SITI AMINAH");
     }
@@ -672,7 +691,7 @@ mod tests {
     #[test]
     fn missing_and_bad_fields_are_named() {
         let input = answers(&[("nik", "1403090508060000"), ("full_name", "R2D2")]);
-        let issues = check_section(Kind::Citizen, Section::Identity, &input, &Answers::new(), today()).unwrap_err();
+        let issues = check_section(Section::Identity, &input, &Answers::new(), today()).unwrap_err();
         assert_eq!(
             issues,
             vec![
@@ -687,7 +706,7 @@ mod tests {
     fn a_birth_date_that_contradicts_the_nik_names_both() {
         let saved = answers(&[("nik", "1403094508060002")]);
         let input = answers(&[("birth_place", "Bengkalis"), ("birth_date", "2006-08-06"), ("sex", "L")]);
-        let issues = check_section(Kind::Citizen, Section::Birth, &input, &saved, today()).unwrap_err();
+        let issues = check_section(Section::Birth, &input, &saved, today()).unwrap_err();
         assert_eq!(
             issues,
             vec![
@@ -701,7 +720,7 @@ mod tests {
             ("sex", "Perempuan"),
         ]);
         assert_eq!(
-            check_section(Kind::Citizen, Section::Birth, &right, &saved, today()).unwrap()["sex"],
+            check_section(Section::Birth, &right, &saved, today()).unwrap()["sex"],
             "P"
         );
     }
@@ -714,7 +733,7 @@ mod tests {
             ("no_kk", "1403091201150003"),
             ("full_name", "Siti"),
         ]);
-        let issues = check_section(Kind::Citizen, Section::Identity, &input, &saved, today()).unwrap_err();
+        let issues = check_section(Section::Identity, &input, &saved, today()).unwrap_err();
         assert_eq!(issues, vec![("nik", Issue::SexConflictsWithNik { female: false })]);
     }
 
@@ -742,30 +761,42 @@ mod tests {
             ("district", "14.71.01"),
             ("village_code", "14.71.01.1001"),
         ]);
-        let issues = check_section(Kind::Citizen, Section::Address, &input, &Answers::new(), today()).unwrap_err();
+        let issues = check_section(Section::Address, &input, &Answers::new(), today()).unwrap_err();
         assert_eq!(issues, vec![("district", Issue::Village)]);
-        assert_eq!(check_field(Kind::Citizen, "rt", "1", today()), Ok("001".into()));
-        assert_eq!(check_field(Kind::Citizen, "rt", "0", today()), Err(Issue::RtRw));
+        assert_eq!(check_field("rt", "1", today()), Ok("001".into()));
+        assert_eq!(check_field("rt", "0", today()), Err(Issue::RtRw));
+    }
+
+    #[test]
+    fn a_new_province_drops_the_areas_chosen_under_the_old_one() {
+        let input = answers(&[
+            ("province", "14"),
+            ("regency", "14.03"),
+            ("district", "14.71.01"),
+            ("village_code", "x"),
+        ]);
+        assert_eq!(
+            nested_areas(&input),
+            answers(&[("province", "14"), ("regency", "14.03")])
+        );
+        assert_eq!(nested_areas(&answers(&[("regency", "14.03")])), Answers::new());
     }
 
     #[test]
     fn a_foreigner_needs_a_valid_kitap() {
         assert_eq!(
-            check_field(Kind::Foreigner, "kitap_expiry", "2026-11-20", today()),
+            check_field("kitap_expiry", "2026-11-20", today()),
             Err(Issue::KitapExpired)
         );
         assert_eq!(
-            check_field(Kind::Foreigner, "kitap_expiry", "2026-11-22", today()),
+            check_field("kitap_expiry", "2026-11-22", today()),
             Ok("2026-11-22".into())
         );
         let a = answers(&[("kitap_expiry", "2026-11-22")]);
         assert_eq!(kitap_status(&a, today()), Some(Ok(KitapStatus::ExpiresSoon(1))));
+        assert_eq!(check_field("nationality", "sg", today()), Ok("SG".into()));
         assert_eq!(
-            check_field(Kind::Foreigner, "nationality", "sg", today()),
-            Ok("SG".into())
-        );
-        assert_eq!(
-            check_field(Kind::Foreigner, "nationality", "ID", today()),
+            check_field("nationality", "ID", today()),
             Err(Issue::IndonesianNationality)
         );
     }

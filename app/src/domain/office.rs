@@ -14,3 +14,30 @@ pub const WEBSITE: (&str, &str) = (
 
 /// The service-level promise of both services, in working days.
 pub const SERVICE_DAYS: u32 = 14;
+
+/// Kabupaten Bengkalis keeps Western Indonesian Time (WIB, UTC+7): dates are the office's, not the server's.
+pub const UTC_OFFSET_SECS: i64 = 7 * 3600;
+
+/// The office's calendar date at `unix_secs` (seconds since the Unix epoch).
+pub fn office_date(unix_secs: i64) -> super::Date {
+    super::Date::from_days_since_epoch((unix_secs + UTC_OFFSET_SECS).div_euclid(86_400))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_office_day_starts_at_midnight_wib() {
+        // 2026-11-20 17:00 UTC is already 21 November in Bengkalis.
+        let five_pm_utc = 1_795_194_000;
+        assert_eq!(
+            office_date(five_pm_utc),
+            crate::domain::Date::new(2026, 11, 21).unwrap()
+        );
+        assert_eq!(
+            office_date(five_pm_utc - 1),
+            crate::domain::Date::new(2026, 11, 20).unwrap()
+        );
+    }
+}

@@ -5,7 +5,7 @@ use crate::{auth::random, db::Db};
 use app::{
     api::applications::{ApplicationSummary, ApplicationView, Area, DocumentInfo},
     domain::{
-        application::{Answers, Document, Kind, Section, Status},
+        application::{Answers, Document, Kind, Section, Status, AREA_CHAIN},
         Date,
     },
 };
@@ -103,7 +103,7 @@ pub async fn get(db: &Db, account: &str, id: &str, today: Date) -> Result<Option
             })
             .collect();
     let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
-    let codes: Vec<String> = ["province", "regency", "district", "village_code"]
+    let codes: Vec<String> = AREA_CHAIN
         .iter()
         .map(|f| answers.get(*f).cloned().unwrap_or_default())
         .collect();
@@ -202,7 +202,7 @@ fn new_reference(now: i64) -> String {
         .iter()
         .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
         .collect();
-    let day = Date::from_days_since_epoch((now + 7 * 3600).div_euclid(86_400));
+    let day = app::domain::office::office_date(now);
     format!("BKS-{:02}{:02}{:02}-{code}", day.year() % 100, day.month(), day.day())
 }
 

@@ -263,6 +263,43 @@ async fn the_address_pickers_narrow_down_without_javascript() {
 }
 
 #[tokio::test]
+async fn a_form_of_many_over_long_fields_still_comes_back_with_its_problems() {
+    let app = spawn_app().await;
+    let (session, id) = start(&app, "panjang@example.com", "wni").await;
+    let long = "Jalan Panjang ".repeat(400);
+    let fields: Vec<(&str, &str)> = [
+        "street",
+        "rt",
+        "rw",
+        "province",
+        "regency",
+        "district",
+        "village_code",
+        "postal_code",
+    ]
+    .iter()
+    .map(|f| (*f, long.as_str()))
+    .collect();
+    let response = save(&app, &session, &id, "alamat", &fields, HTML).await;
+    let flash = set_cookie(&response, "flash").expect("the form's state fits in its cookie");
+    assert!(
+        flash.len() < 4096,
+        "a browser keeps cookies of up to 4 KB: {}",
+        flash.len()
+    );
+    let html = get_with(&app, &format!("/permohonan/{id}/alamat"), &[&session, &flash])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("terlalu panjang"), "the problem is shown");
+    assert!(
+        html.contains("value=\"Jalan Panjang Jalan"),
+        "the beginning of what was typed is kept"
+    );
+}
+
+#[tokio::test]
 async fn a_complete_application_is_submitted_and_then_cannot_be_changed() {
     let app = spawn_app().await;
     let (session, id) = start(&app, "siti@example.com", "wni").await;

@@ -8,9 +8,9 @@ use crate::{
         auth::ACCOUNT_PAGE,
         form::use_form_state,
     },
-    components::form::{form_problems, long_date, ErrorSummary},
+    components::form::{form_problems, form_title, long_date, ErrorSummary},
     domain::{
-        application::{kitap_status, parse_marital, Section, BLOOD_TYPES},
+        application::{kitap_status, parse_marital, Section, AREA_CHAIN, BLOOD_TYPES},
         countries::country,
         eligibility::{KitapStatus, MaritalStatus},
         Date,
@@ -67,14 +67,7 @@ fn check(app: ApplicationView) -> AnyView {
     let flash = use_form_state("submit");
     let action = ServerAction::<SubmitApplication>::new();
     let problems = form_problems(action.value().into(), flash.problems.clone());
-    let title = move || {
-        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
-            ""
-        } else {
-            i18n.t().common.error_title_prefix
-        };
-        format!("{prefix}{}", i18n.t().application.check_title)
-    };
+    let title = form_title(problems, |t| t.application.check_title);
     let editable = app.status.editable();
     let app = StoredValue::new(app);
     let sections = move || {
@@ -101,12 +94,14 @@ fn check(app: ApplicationView) -> AnyView {
                     section
                         .fields()
                         .iter()
-                        .filter(|f| !matches!(**f, "province" | "regency" | "district"))
+                        // The village row names the whole chain; the levels above it need no rows of their own.
+                        .filter(|f| !AREA_CHAIN[..3].contains(*f))
                         .map(|f| {
                             let value = shown(i18n.t(), i18n.locale(), &app, f).unwrap_or_else(|| t().not_given.to_owned());
                             let value = if *f == "village_code" {
-                                ["village_code", "district", "regency", "province"]
+                                AREA_CHAIN
                                     .iter()
+                                    .rev()
                                     .filter_map(|a| shown(i18n.t(), i18n.locale(), &app, a))
                                     .collect::<Vec<_>>()
                                     .join(", ")

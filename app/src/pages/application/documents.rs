@@ -9,7 +9,7 @@ use crate::{
         error::FieldProblem,
         form::use_form_state,
     },
-    components::form::{problem_message, ErrorSummary},
+    components::form::{field_error, form_title, ErrorSummary},
     domain::application::{next_section, Document, Section},
     i18n::use_i18n,
 };
@@ -22,14 +22,7 @@ pub fn documents(app: ApplicationView) -> AnyView {
     let flash = use_form_state("documents");
     let problems = RwSignal::new(flash.problems.clone());
     let stored = RwSignal::new(app.document_kinds());
-    let title = move || {
-        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
-            ""
-        } else {
-            i18n.t().common.error_title_prefix
-        };
-        format!("{prefix}{}", section_name(i18n.t(), Section::Documents))
-    };
+    let title = form_title(problems.into(), |t| section_name(t, Section::Documents));
     let back = application_page(&app.id);
     let editable = app.status.editable();
     let next = {
@@ -72,13 +65,7 @@ fn DocumentForm(
     let t = move || &i18n.t().application;
     let name = document.code();
     let label = move || i18n.t().fields.label(name);
-    let error = move || {
-        problems
-            .get()
-            .into_iter()
-            .find(|p| p.field == name)
-            .map(|p| problem_message(i18n.t(), &p.field, p.problem))
-    };
+    let error = field_error(name, problems.into());
     let has_file = move || stored.get().contains(&document);
     let progress = RwSignal::new(None::<f64>);
     let preview = RwSignal::new(None::<String>);

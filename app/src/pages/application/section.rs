@@ -8,15 +8,15 @@ use crate::{
         error::Problem,
         form::{use_form_state, FormState},
     },
-    components::form::{form_problems, ErrorSummary, RadioField, SelectField, TextField},
+    components::form::{form_problems, form_title, ErrorSummary, RadioField, SelectField, TextField},
     domain::{
-        application::{check_field, kitap_status, nik_prefill, Kind, Section, BLOOD_TYPES, RELIGIONS},
+        application::{check_field, kitap_status, nik_prefill, Section, BLOOD_TYPES, RELIGIONS},
         countries::COUNTRIES,
         eligibility::{KitapStatus, MaritalStatus},
         regions::{PROVINCES, REGENCIES},
         Date,
     },
-    i18n::{use_i18n, Locale, Texts},
+    i18n::{use_i18n, Locale},
     pages::not_found::NotFound,
 };
 use leptos::prelude::*;
@@ -44,8 +44,8 @@ fn initial(flash: &FormState, app: &ApplicationView, field: &str) -> String {
 }
 
 /// The browser's half of "the same checks as the server": runs as the user leaves a field.
-fn live(kind: Kind, field: &'static str, today: Date) -> Callback<String, Option<Problem>> {
-    Callback::new(move |value: String| check_field(kind, field, &value, today).err().map(Problem::Answer))
+fn live(field: &'static str, today: Date) -> Callback<String, Option<Problem>> {
+    Callback::new(move |value: String| check_field(field, &value, today).err().map(Problem::Answer))
 }
 
 #[component]
@@ -56,14 +56,7 @@ fn SectionForm(app: ApplicationView, section: Section) -> impl IntoView {
     let action = ServerAction::<SaveSection>::new();
     let problems = form_problems(action.value().into(), flash.problems.clone());
     let title = move || section_name(i18n.t(), section);
-    let page_title = move || {
-        let prefix = if problems.try_get().unwrap_or_default().is_empty() {
-            ""
-        } else {
-            i18n.t().common.error_title_prefix
-        };
-        format!("{prefix}{}", section_name(i18n.t(), section))
-    };
+    let page_title = form_title(problems, move |t| section_name(t, section));
     let fields = match section {
         Section::Identity => identity(&app, &flash, problems).into_any(),
         Section::Birth => birth(&app, &flash, problems).into_any(),
@@ -97,11 +90,11 @@ fn identity(
     flash: &FormState,
     problems: Signal<Vec<crate::api::error::FieldProblem>>,
 ) -> impl IntoView {
-    let (kind, today) = (app.kind, app.today);
+    let today = app.today;
     view! {
-        <TextField name="nik" label=|t| t.fields.nik hint=|t| t.fields.nik_hint value=initial(flash, app, "nik") problems inputmode="numeric" autocomplete="off" live=live(kind, "nik", today)/>
-        <TextField name="no_kk" label=|t| t.fields.no_kk hint=|t| t.fields.no_kk_hint value=initial(flash, app, "no_kk") problems inputmode="numeric" autocomplete="off" live=live(kind, "no_kk", today)/>
-        <TextField name="full_name" label=|t| t.fields.full_name hint=|t| t.fields.full_name_hint value=initial(flash, app, "full_name") problems autocomplete="name" live=live(kind, "full_name", today)/>
+        <TextField name="nik" label=|t| t.fields.nik hint=|t| t.fields.nik_hint value=initial(flash, app, "nik") problems inputmode="numeric" autocomplete="off" live=live("nik", today)/>
+        <TextField name="no_kk" label=|t| t.fields.no_kk hint=|t| t.fields.no_kk_hint value=initial(flash, app, "no_kk") problems inputmode="numeric" autocomplete="off" live=live("no_kk", today)/>
+        <TextField name="full_name" label=|t| t.fields.full_name hint=|t| t.fields.full_name_hint value=initial(flash, app, "full_name") problems autocomplete="name" live=live("full_name", today)/>
     }
 }
 
@@ -111,7 +104,7 @@ fn birth(
     problems: Signal<Vec<crate::api::error::FieldProblem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (kind, today) = (app.kind, app.today);
+    let today = app.today;
     // The NIK already holds the date of birth and the sex: the portal does not ask twice.
     let prefill = nik_prefill(&app.answers, today);
     let mut birth_date = initial(flash, app, "birth_date");
@@ -133,9 +126,9 @@ fn birth(
         ]
     });
     view! {
-        <TextField name="birth_place" label=|t| t.fields.birth_place value=initial(flash, app, "birth_place") problems live=live(kind, "birth_place", today)/>
+        <TextField name="birth_place" label=|t| t.fields.birth_place value=initial(flash, app, "birth_place") problems live=live("birth_place", today)/>
         {prefilled.then(|| view! { <p class="notice">{move || i18n.t().application.prefilled_from_nik}</p> })}
-        <TextField name="birth_date" label=|t| t.fields.birth_date value=birth_date problems input_type="date" autocomplete="bday" live=live(kind, "birth_date", today)/>
+        <TextField name="birth_date" label=|t| t.fields.birth_date value=birth_date problems input_type="date" autocomplete="bday" live=live("birth_date", today)/>
         <RadioField name="sex" legend=|t| t.fields.sex options=sexes value=sex problems/>
     }
 }
@@ -146,7 +139,7 @@ fn personal(
     problems: Signal<Vec<crate::api::error::FieldProblem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (kind, today) = (app.kind, app.today);
+    let today = app.today;
     let blood = Signal::derive(move || {
         BLOOD_TYPES
             .iter()
@@ -184,7 +177,7 @@ fn personal(
         <SelectField name="blood_type" label=|t| t.fields.blood_type options=blood value=initial(flash, app, "blood_type") problems/>
         <SelectField name="religion" label=|t| t.fields.religion options=religions value=initial(flash, app, "religion") problems/>
         <RadioField name="marital_status" legend=|t| t.fields.marital_status options=marital value=initial(flash, app, "marital_status") problems/>
-        <TextField name="occupation" label=|t| t.fields.occupation hint=|t| t.fields.occupation_hint value=initial(flash, app, "occupation") problems autocomplete="organization-title" live=live(kind, "occupation", today)/>
+        <TextField name="occupation" label=|t| t.fields.occupation hint=|t| t.fields.occupation_hint value=initial(flash, app, "occupation") problems autocomplete="organization-title" live=live("occupation", today)/>
     }
 }
 
@@ -194,16 +187,15 @@ fn contact(
     problems: Signal<Vec<crate::api::error::FieldProblem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (kind, today) = (app.kind, app.today);
+    let today = app.today;
     view! {
         <p>{move || i18n.t().fields.contact_hint}</p>
-        <TextField name="phone" label=|t| t.fields.phone hint=|t| t.fields.phone_hint value=initial(flash, app, "phone") problems input_type="tel" autocomplete="tel" live=live(kind, "phone", today)/>
-        <TextField name="email" label=|t| t.fields.email value=initial(flash, app, "email") problems input_type="email" autocomplete="email" live=live(kind, "email", today)/>
+        <TextField name="phone" label=|t| t.fields.phone hint=|t| t.fields.phone_hint value=initial(flash, app, "phone") problems input_type="tel" autocomplete="tel" live=live("phone", today)/>
+        <TextField name="email" label=|t| t.fields.email value=initial(flash, app, "email") problems input_type="email" autocomplete="email" live=live("email", today)/>
     }
 }
 
-fn country_options(t: &Texts, locale: Locale) -> Vec<(String, String)> {
-    let _ = t;
+fn country_options(locale: Locale) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = COUNTRIES
         .iter()
         .filter(|(code, _, _)| *code != "ID")
@@ -228,8 +220,8 @@ fn stay_permit(
     problems: Signal<Vec<crate::api::error::FieldProblem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (kind, today) = (app.kind, app.today);
-    let countries = Signal::derive(move || country_options(i18n.t(), i18n.locale()));
+    let today = app.today;
+    let countries = Signal::derive(move || country_options(i18n.locale()));
     let soon = match kitap_status(&app.answers, today) {
         Some(Ok(KitapStatus::ExpiresSoon(days))) => Some(days),
         _ => None,
@@ -237,9 +229,9 @@ fn stay_permit(
     view! {
         {soon.map(|days| view! { <p class="notice">{move || i18n.t().application.kitap_expires_soon.replace("{n}", &days.to_string())}</p> })}
         <SelectField name="nationality" label=|t| t.fields.nationality options=countries value=initial(flash, app, "nationality") problems/>
-        <TextField name="passport_no" label=|t| t.fields.passport_no value=initial(flash, app, "passport_no") problems autocomplete="off" live=live(kind, "passport_no", today)/>
-        <TextField name="kitap_no" label=|t| t.fields.kitap_no value=initial(flash, app, "kitap_no") problems autocomplete="off" live=live(kind, "kitap_no", today)/>
-        <TextField name="kitap_expiry" label=|t| t.fields.kitap_expiry hint=|t| t.fields.kitap_expiry_hint value=initial(flash, app, "kitap_expiry") problems input_type="date" live=live(kind, "kitap_expiry", today)/>
+        <TextField name="passport_no" label=|t| t.fields.passport_no value=initial(flash, app, "passport_no") problems autocomplete="off" live=live("passport_no", today)/>
+        <TextField name="kitap_no" label=|t| t.fields.kitap_no value=initial(flash, app, "kitap_no") problems autocomplete="off" live=live("kitap_no", today)/>
+        <TextField name="kitap_expiry" label=|t| t.fields.kitap_expiry hint=|t| t.fields.kitap_expiry_hint value=initial(flash, app, "kitap_expiry") problems input_type="date" live=live("kitap_expiry", today)/>
     }
 }
 
@@ -253,7 +245,7 @@ fn AddressFields(
     problems: Signal<Vec<crate::api::error::FieldProblem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (kind, today) = (app.kind, app.today);
+    let today = app.today;
     let province = RwSignal::new(app.answer("province"));
     let regency = RwSignal::new(app.answer("regency"));
     let district = RwSignal::new(app.answer("district"));
@@ -290,10 +282,10 @@ fn AddressFields(
     let district_options = Signal::derive(move || as_options(districts.get()));
     let village_options = Signal::derive(move || as_options(villages.get()));
     view! {
-        <TextField name="street" label=|t| t.fields.street hint=|t| t.fields.street_hint value=initial(&flash, &app, "street") problems autocomplete="street-address" live=live(kind, "street", today)/>
+        <TextField name="street" label=|t| t.fields.street hint=|t| t.fields.street_hint value=initial(&flash, &app, "street") problems autocomplete="street-address" live=live("street", today)/>
         <div class="field-row">
-            <TextField name="rt" label=|t| t.fields.rt value=initial(&flash, &app, "rt") problems inputmode="numeric" class="input--short" live=live(kind, "rt", today)/>
-            <TextField name="rw" label=|t| t.fields.rw value=initial(&flash, &app, "rw") problems inputmode="numeric" class="input--short" live=live(kind, "rw", today)/>
+            <TextField name="rt" label=|t| t.fields.rt value=initial(&flash, &app, "rt") problems inputmode="numeric" class="input--short" live=live("rt", today)/>
+            <TextField name="rw" label=|t| t.fields.rw value=initial(&flash, &app, "rw") problems inputmode="numeric" class="input--short" live=live("rw", today)/>
         </div>
         <SelectField name="province" label=|t| t.fields.province options=provinces value=province problems
             on_choose=Callback::new(move |v| { province.set(v); regency.set(String::new()); district.set(String::new()); village.set(String::new()); })/>
@@ -308,6 +300,6 @@ fn AddressFields(
         <p class="no-js-only">
             <button class="button button--secondary" type="submit" name="action" value="refine">{move || i18n.t().application.show_choices}</button>
         </p>
-        <TextField name="postal_code" label=|t| t.fields.postal_code value=initial(&flash, &app, "postal_code") problems inputmode="numeric" autocomplete="postal-code" class="input--short" live=live(kind, "postal_code", today)/>
+        <TextField name="postal_code" label=|t| t.fields.postal_code value=initial(&flash, &app, "postal_code") problems inputmode="numeric" autocomplete="postal-code" class="input--short" live=live("postal_code", today)/>
     }
 }
