@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the portal needs and is missing, idempotently, only from the Cargo, npm and Debian registries.
 #   scripts/setup.sh run    what `make run` needs: the wasm32 target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
-#   scripts/setup.sh test   also PostgreSQL, Chromium, the end2end npm packages and aiosmtpd (PyPI)
+#   scripts/setup.sh test   also PostgreSQL, Chromium, poppler and zbar (to read the printed form and its QR code),
+#                           the end2end npm packages and aiosmtpd (PyPI)
 #   scripts/setup.sh bench  also wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +62,7 @@ python_packages() {
 
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
-  test)  apt_install brotli gzip postgresql chromium curl; rust_tools; end2end_packages; python_packages ;;
+  test)  apt_install brotli gzip postgresql chromium curl poppler-utils zbar-tools; rust_tools; end2end_packages; python_packages ;;
   bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages; python_packages ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

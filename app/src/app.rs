@@ -6,6 +6,7 @@ use crate::{
     pages::{
         account::AccountPage,
         application::{
+            booking::AppointmentPage,
             check::{CheckPage, ConfirmationPage},
             section::SectionPage,
             start::StartPage,
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/permohonan/baru") view=StartPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id/periksa") view=CheckPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id/terkirim") view=ConfirmationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/permohonan/:id/jadwal") view=AppointmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id/:section") view=SectionPage ssr=SsrMode::Async/>
                     <Route path=path!("/permohonan/:id") view=TasksPage ssr=SsrMode::Async/>
                 </Routes>

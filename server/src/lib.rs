@@ -6,6 +6,7 @@
 pub mod applications;
 pub mod assets;
 pub mod auth;
+pub mod booking;
 pub mod config;
 pub mod db;
 pub mod documents;

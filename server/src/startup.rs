@@ -10,6 +10,11 @@ use crate::{
         port::CitizenSignIn,
         tokens::{SessionTokens, CITIZEN_AUDIENCE},
     },
+    booking::{
+        port::CitizenBookings,
+        printouts::{self, Printouts},
+        sweep,
+    },
     config::Config,
     db::{Db, DbError},
     documents::{inspect::Inspector, store::DocumentStore},
@@ -18,7 +23,7 @@ use crate::{
     notify::{Notifier, NotifyError},
 };
 use app::{
-    api::ports::{Applications, AssetUrls, ClientAddress, SignIn, SiteSettings},
+    api::ports::{Applications, AssetUrls, Bookings, ClientAddress, SignIn, SiteSettings},
     shell, App,
 };
 use axum::{
@@ -51,6 +56,8 @@ pub struct AppState {
     pub sign_in: SignIn,
     pub applications: Applications,
     pub uploads: Arc<Uploads>,
+    pub bookings: Bookings,
+    pub printouts: Arc<Printouts>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +142,13 @@ impl Application {
         // Files left half-received by a crash are of no use to anyone: the staging folder starts empty.
         let staging_dir = config.data_dir.join("staging");
         let _ = std::fs::remove_dir_all(&staging_dir);
+        let bookings: Bookings = Arc::new(CitizenBookings { db: db.clone() });
+        let printouts = Arc::new(Printouts {
+            db: db.clone(),
+            tokens: tokens.clone(),
+            secure_cookies: config.is_https(),
+        });
+        sweep::spawn(db.clone());
         let uploads = Arc::new(Uploads {
             db: db.clone(),
             tokens,
@@ -151,6 +165,8 @@ impl Application {
             sign_in,
             applications,
             uploads,
+            bookings,
+            printouts,
         };
         let router = router(&config, state.clone());
         Ok(Application {
@@ -197,6 +213,7 @@ fn router(config: &Config, state: AppState) -> Router {
     let db = state.db.clone();
     let sign_in = state.sign_in.clone();
     let applications = state.applications.clone();
+    let bookings = state.bookings.clone();
     // Everything a page or server function may need, provided on every request.
     let context = move || {
         provide_context(site.clone());
@@ -204,6 +221,7 @@ fn router(config: &Config, state: AppState) -> Router {
         provide_context(db.clone());
         provide_context(sign_in.clone());
         provide_context(applications.clone());
+        provide_context(bookings.clone());
         if let (Some(nonce), Some(response)) = (
             leptos::nonce::use_nonce(),
             use_context::<leptos_axum::ResponseOptions>(),
@@ -235,6 +253,8 @@ fn router(config: &Config, state: AppState) -> Router {
             }
         })
         .route("/berkas/{application}/{document}", get(documents::download))
+        .route("/formulir/{application}", get(printouts::form))
+        .route("/kalender/{application}", get(printouts::calendar))
         .route_layer(middleware::from_fn(metrics::label_route))
         .layer(middleware::from_fn(client_address))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

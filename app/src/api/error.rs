@@ -26,6 +26,8 @@ pub enum Problem {
     Upload(Refusal),
     /// The application was submitted and cannot be changed now.
     NotEditable,
+    /// A booking, move or cancellation that was refused, and why.
+    Booking(crate::domain::booking::BookingIssue),
 }
 
 /// Why an uploaded scan was refused.

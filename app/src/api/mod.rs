@@ -6,6 +6,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod bookings;
 pub mod error;
 pub mod form;
 pub mod language;

@@ -92,3 +92,35 @@ pub trait ApplicationsPort: Send + Sync {
 
 /// How server functions reach the [`ApplicationsPort`].
 pub type Applications = std::sync::Arc<dyn ApplicationsPort>;
+
+/// Booking the biometric-recording appointment. Implemented by the server (`server/src/booking/port.rs`). Like
+/// [`ApplicationsPort`], every method reaches only the account's own applications.
+#[async_trait::async_trait]
+pub trait BookingsPort: Send + Sync {
+    /// The booking page of application `id`: its booking, the points it may choose, and for `point` the days
+    /// with places left, and for `day` the times. `None` when the application is not the account's.
+    async fn page(
+        &self,
+        account: &str,
+        id: &str,
+        point: Option<&str>,
+        day: Option<crate::domain::Date>,
+    ) -> Result<Option<crate::api::bookings::BookingPage>, crate::api::error::AppError>;
+
+    /// Books `point` on `day` at `time`, or moves the active booking `replaces` there.
+    async fn book(
+        &self,
+        account: &str,
+        id: &str,
+        point: &str,
+        day: crate::domain::Date,
+        time: crate::domain::booking::ClockTime,
+        replaces: Option<&str>,
+    ) -> Result<(), crate::api::error::AppError>;
+
+    /// Cancels the active booking `booking`.
+    async fn cancel(&self, account: &str, id: &str, booking: &str) -> Result<(), crate::api::error::AppError>;
+}
+
+/// How server functions reach the [`BookingsPort`].
+pub type Bookings = std::sync::Arc<dyn BookingsPort>;

@@ -5,6 +5,7 @@ use crate::{
     api::error::{FieldProblem, Problem, Refusal},
     domain::{
         application::{Issue, Section},
+        booking::BookingIssue,
         nik::{NikError, NoKkError},
     },
     i18n::{use_i18n, Texts},
@@ -33,6 +34,12 @@ pub fn long_date(t: &Texts, year: i32, month: u8, day: u8) -> String {
     format!("{day} {name} {year}")
 }
 
+/// A day written out with its weekday: `Senin, 23 November 2026`.
+pub fn long_day(t: &Texts, day: crate::domain::Date) -> String {
+    let weekday = t.booking.weekdays[usize::from(day.weekday())];
+    format!("{weekday}, {}", long_date(t, day.year(), day.month(), day.day()))
+}
+
 /// The sentence for a problem with `field`, in the user's language.
 pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
     let p = &t.problems;
@@ -48,6 +55,7 @@ pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
         Problem::Unavailable => p.unavailable.to_owned(),
         Problem::NotEditable => p.not_editable.to_owned(),
         Problem::Answer(issue) => issue_message(t, field, issue),
+        Problem::Booking(issue) => booking_issue_message(t, issue).to_owned(),
         Problem::Upload(refusal) => match refusal {
             Refusal::Missing => p.upload_missing,
             Refusal::TooLarge => p.upload_too_large,
@@ -59,6 +67,23 @@ pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
             Refusal::PdfUnreadable => p.upload_pdf_unreadable,
         }
         .to_owned(),
+    }
+}
+
+fn booking_issue_message(t: &Texts, issue: BookingIssue) -> &'static str {
+    let b = &t.booking;
+    match issue {
+        BookingIssue::NotBookable => b.issue_not_bookable,
+        BookingIssue::PointNotForForeigners => b.issue_point_not_for_foreigners,
+        BookingIssue::UnknownPoint => b.issue_unknown_point,
+        BookingIssue::NotWorkingDay => b.issue_not_working_day,
+        BookingIssue::TooSoon => b.issue_too_soon,
+        BookingIssue::TooFar => b.issue_too_far,
+        BookingIssue::NoSuchTime => b.issue_no_such_time,
+        BookingIssue::SlotFull => b.issue_slot_full,
+        BookingIssue::AlreadyBooked => b.issue_already_booked,
+        BookingIssue::TooLateToChange => b.issue_too_late,
+        BookingIssue::NoActiveBooking => b.issue_no_active,
     }
 }
 

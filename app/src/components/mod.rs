@@ -1,5 +1,6 @@
 //! Reusable pieces of pages.
 
+pub mod answers;
 pub mod form;
 pub mod language_switch;
 pub mod layout;

@@ -2,6 +2,8 @@
 //! a value means holding a valid one.
 
 pub mod application;
+pub mod booking;
+pub mod calendar;
 pub mod countries;
 pub mod date;
 pub mod eligibility;

@@ -23,6 +23,17 @@ pub fn office_date(unix_secs: i64) -> super::Date {
     super::Date::from_days_since_epoch((unix_secs + UTC_OFFSET_SECS).div_euclid(86_400))
 }
 
+/// The office's time of day at `unix_secs`.
+pub fn office_time(unix_secs: i64) -> super::booking::ClockTime {
+    let minutes = (unix_secs + UTC_OFFSET_SECS).rem_euclid(86_400) / 60;
+    super::booking::ClockTime::new((minutes / 60) as u8, (minutes % 60) as u8).expect("within a day")
+}
+
+/// Seconds since the Unix epoch of `time` on `day` in the office's time zone.
+pub fn unix_secs_at(day: super::Date, time: super::booking::ClockTime) -> i64 {
+    day.days_since_epoch() * 86_400 + i64::from(time.minutes()) * 60 - UTC_OFFSET_SECS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +50,9 @@ mod tests {
             office_date(five_pm_utc - 1),
             crate::domain::Date::new(2026, 11, 20).unwrap()
         );
+        assert_eq!(office_time(five_pm_utc).to_string(), "00:00");
+        assert_eq!(office_time(five_pm_utc - 60).to_string(), "23:59");
+        let day = crate::domain::Date::new(2026, 11, 21).unwrap();
+        assert_eq!(unix_secs_at(day, office_time(five_pm_utc)), five_pm_utc);
     }
 }

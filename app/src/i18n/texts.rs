@@ -11,6 +11,7 @@ pub struct Texts {
     pub fields: Fields,
     pub problems: Problems,
     pub mail: Mail,
+    pub booking: Booking,
 }
 
 pub struct Common {
@@ -308,4 +309,65 @@ pub struct Problems {
 pub struct Mail {
     pub code_subject: &'static str,
     pub code_body: &'static str,
+}
+
+/// The biometric-recording appointment, the printed application form and the calendar file. `{date}`, `{n}` and
+/// `{reason}` stand for values.
+pub struct Booking {
+    pub title: &'static str,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub not_bookable: &'static str,
+    pub your_booking: &'static str,
+    pub point_label: &'static str,
+    pub address_label: &'static str,
+    pub date_label: &'static str,
+    pub time_label: &'static str,
+    pub download_form: &'static str,
+    pub download_calendar: &'static str,
+    pub bring_heading: &'static str,
+    pub bring_citizen: &'static [&'static str],
+    pub bring_foreigner: &'static [&'static str],
+    pub move_heading: &'static str,
+    pub cancel_button: &'static str,
+    pub change_closed: &'static str,
+    pub missed: &'static str,
+    pub cancelled_by_office: &'static str,
+    pub choose_point: &'static str,
+    pub foreigners_at_dinas: &'static str,
+    pub choose_day: &'static str,
+    pub choose_time: &'static str,
+    pub places: &'static str,
+    pub full: &'static str,
+    pub places_left: &'static str,
+    pub no_days: &'static str,
+    pub book_button: &'static str,
+    pub move_button: &'static str,
+    pub refreshes: &'static str,
+    /// The link from the task list and the confirmation.
+    pub book_link: &'static str,
+    pub view_link: &'static str,
+    /// Monday to Sunday.
+    pub weekdays: [&'static str; 7],
+    pub issue_not_bookable: &'static str,
+    pub issue_point_not_for_foreigners: &'static str,
+    pub issue_unknown_point: &'static str,
+    pub issue_not_working_day: &'static str,
+    pub issue_too_soon: &'static str,
+    pub issue_too_far: &'static str,
+    pub issue_no_such_time: &'static str,
+    pub issue_slot_full: &'static str,
+    pub issue_already_booked: &'static str,
+    pub issue_too_late: &'static str,
+    pub issue_no_active: &'static str,
+    pub form_title: &'static str,
+    pub form_reference: &'static str,
+    pub form_kind: &'static str,
+    pub form_applicant: &'static str,
+    pub form_appointment: &'static str,
+    pub form_no_booking: &'static str,
+    pub form_promise: &'static str,
+    pub form_footer: &'static str,
+    pub calendar_summary: &'static str,
+    pub calendar_description: &'static str,
 }

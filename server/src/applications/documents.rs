@@ -21,9 +21,9 @@ use crate::{
 use app::{
     api::{
         applications::{section_page, DocumentInfo},
-        auth::{SESSION_COOKIE, SIGN_IN_PAGE},
+        auth::SIGN_IN_PAGE,
         error::{AppError, FieldProblem, Problem, Refusal},
-        form::{encode_flash, ssr::cookie_in, FormState, FLASH_COOKIE},
+        form::{encode_flash, FormState, FLASH_COOKIE},
     },
     domain::application::{Document, Section},
 };
@@ -63,8 +63,7 @@ impl Uploads {
 
     /// The account of the request's session cookie.
     async fn account(&self, headers: &HeaderMap) -> Option<String> {
-        let token = cookie_in(headers, &self.cookie(SESSION_COOKIE))?;
-        self.tokens.authenticate(&self.db, &token).await.ok().map(|c| c.sub)
+        self.tokens.account_of(&self.db, headers, self.secure_cookies).await
     }
 }
 

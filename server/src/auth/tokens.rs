@@ -99,6 +99,19 @@ impl SessionTokens {
         }
     }
 
+    /// The account of the citizen session cookie in a request's headers (`__Host-session` when cookies are
+    /// Secure), for the routes that are not server functions.
+    pub async fn account_of(&self, db: &Db, headers: &http::HeaderMap, secure_cookies: bool) -> Option<String> {
+        use app::api::{auth::SESSION_COOKIE, form::ssr::cookie_in};
+        let name = if secure_cookies {
+            format!("__Host-{SESSION_COOKIE}")
+        } else {
+            SESSION_COOKIE.to_owned()
+        };
+        let token = cookie_in(headers, &name)?;
+        self.authenticate(db, &token).await.ok().map(|c| c.sub)
+    }
+
     /// Ends the session on the server: its token is refused from now on, even before it expires.
     pub async fn revoke(&self, db: &Db, jti: &str, now: i64) -> Result<(), TokenError> {
         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")

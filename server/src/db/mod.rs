@@ -6,6 +6,7 @@
 //! `migrations/postgres` folder from that point on, and [`Db::migrate`] picks one per backend.
 
 pub mod applications;
+pub mod bookings;
 pub mod reference_data;
 
 use sqlx::{any::AnyPoolOptions, AnyPool, Executor};
@@ -84,6 +85,7 @@ impl Db {
         let db = Db { pool, backend };
         db.migrate().await?;
         reference_data::load_missing(&db).await.map_err(DbError::Seed)?;
+        bookings::seed_points(&db).await.map_err(DbError::Seed)?;
         Ok(db)
     }
 

@@ -4,10 +4,10 @@
 use crate::helpers::*;
 use server::documents::fixtures;
 
-const JSON: &str = "application/json";
+pub const JSON: &str = "application/json";
 
 /// A signed-in citizen with a new application of `kind`; returns (session cookie, application id).
-async fn start(app: &TestApp, mailbox: &str, kind: &str) -> (String, String) {
+pub async fn start(app: &TestApp, mailbox: &str, kind: &str) -> (String, String) {
     let session = sign_in(app, mailbox, mailbox).await;
     let response = post(app, "/api/permohonan/mulai", &[("kind", kind)], &[&session], HTML).await;
     let location = response.headers()["location"].to_str().unwrap().to_owned();
@@ -59,7 +59,7 @@ const ADDRESS: &[(&str, &str)] = &[
 const CONTACT: &[(&str, &str)] = &[("phone", "0812 3456 7890")];
 
 /// Fills every section of a citizen's form, as the WASM app would.
-async fn fill_citizen(app: &TestApp, session: &str, id: &str) {
+pub async fn fill_citizen(app: &TestApp, session: &str, id: &str) {
     for (section, fields) in [
         ("identitas", IDENTITY),
         ("kelahiran", BIRTH),
@@ -72,7 +72,7 @@ async fn fill_citizen(app: &TestApp, session: &str, id: &str) {
     }
 }
 
-async fn upload(
+pub async fn upload(
     app: &TestApp,
     session: &str,
     id: &str,
@@ -91,6 +91,17 @@ async fn upload(
         .send()
         .await
         .unwrap()
+}
+
+/// A citizen's application filled in, with its KK scan, and submitted; returns (session cookie, application id).
+pub async fn submitted_citizen(app: &TestApp, mailbox: &str) -> (String, String) {
+    let (session, id) = start(app, mailbox, "wni").await;
+    fill_citizen(app, &session, &id).await;
+    let response = upload(app, &session, &id, "kk_scan", "kk.jpg", fixtures::jpeg(600, 400), JSON).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let response = post(app, "/api/permohonan/kirim", &[("application", &id)], &[&session], JSON).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    (session, id)
 }
 
 /// Every file under `dir`, however deep.

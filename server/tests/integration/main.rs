@@ -5,6 +5,7 @@
 
 mod applications;
 mod assets;
+mod bookings;
 mod helpers;
 mod language;
 mod operations;

@@ -8,14 +8,15 @@ use crate::{
         auth::ACCOUNT_PAGE,
         form::use_form_state,
     },
-    components::form::{form_problems, form_title, long_date, ErrorSummary},
-    domain::{
-        application::{kitap_status, parse_marital, Section, AREA_CHAIN, BLOOD_TYPES},
-        countries::country,
-        eligibility::{KitapStatus, MaritalStatus},
-        Date,
+    components::{
+        answers::summary_rows,
+        form::{form_problems, form_title, ErrorSummary},
     },
-    i18n::{use_i18n, Locale, Texts},
+    domain::{
+        application::{kitap_status, Section},
+        eligibility::KitapStatus,
+    },
+    i18n::use_i18n,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,37 +29,6 @@ pub fn CheckPage() -> impl IntoView {
 #[component]
 pub fn ConfirmationPage() -> impl IntoView {
     view! { <ApplicationLoader view=confirmation/> }
-}
-
-/// How a saved answer reads: choices by their label, dates written out, areas by name.
-fn shown(t: &Texts, locale: Locale, app: &ApplicationView, field: &str) -> Option<String> {
-    let value = app.answers.get(field)?;
-    let f = &t.fields;
-    Some(match field {
-        "sex" if value == "L" => f.sex_male.to_owned(),
-        "sex" => f.sex_female.to_owned(),
-        "blood_type" if value == "tidak_tahu" => f.blood_unknown.to_owned(),
-        "blood_type" => BLOOD_TYPES
-            .iter()
-            .find(|(c, _)| c == value)
-            .map(|(_, l)| (*l).to_owned())
-            .unwrap_or_default(),
-        "religion" if value.starts_with("Kepercayaan") => f.belief.to_owned(),
-        "marital_status" => parse_marital(value)
-            .and_then(|m| MaritalStatus::ALL.iter().position(|x| *x == m))
-            .map(|i| f.marital[i].to_owned())
-            .unwrap_or_default(),
-        "birth_date" | "kitap_expiry" => Date::parse_iso(value)
-            .map(|d| long_date(t, d.year(), d.month(), d.day()))
-            .unwrap_or_default(),
-        "province" | "regency" | "district" | "village_code" => {
-            app.area_names.get(value).cloned().unwrap_or_else(|| value.clone())
-        }
-        "nationality" => country(value)
-            .map(|(_, id, en)| if locale == Locale::En { en } else { id }.to_owned())
-            .unwrap_or_default(),
-        _ => value.clone(),
-    })
 }
 
 fn check(app: ApplicationView) -> AnyView {
@@ -78,40 +48,7 @@ fn check(app: ApplicationView) -> AnyView {
             .map(|section| {
                 let section = *section;
                 let href = section_page(&app.id, section);
-                let rows: Vec<(String, String)> = if section == Section::Documents {
-                    app.kind
-                        .documents()
-                        .iter()
-                        .map(|d| {
-                            let uploaded = app.documents.iter().any(|x| x.document == *d);
-                            (
-                                i18n.t().fields.label(d.code()).to_owned(),
-                                if uploaded { t().uploaded } else { t().not_uploaded }.to_owned(),
-                            )
-                        })
-                        .collect()
-                } else {
-                    section
-                        .fields()
-                        .iter()
-                        // The village row names the whole chain; the levels above it need no rows of their own.
-                        .filter(|f| !AREA_CHAIN[..3].contains(*f))
-                        .map(|f| {
-                            let value = shown(i18n.t(), i18n.locale(), &app, f).unwrap_or_else(|| t().not_given.to_owned());
-                            let value = if *f == "village_code" {
-                                AREA_CHAIN
-                                    .iter()
-                                    .rev()
-                                    .filter_map(|a| shown(i18n.t(), i18n.locale(), &app, a))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            } else {
-                                value
-                            };
-                            (i18n.t().fields.label(f).to_owned(), value)
-                        })
-                        .collect()
-                };
+                let rows = summary_rows(i18n.t(), i18n.locale(), &app, section);
                 let links = (section == Section::Documents).then(|| {
                     app.documents
                         .iter()

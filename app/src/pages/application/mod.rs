@@ -2,6 +2,7 @@
 //! and the confirmation. Every page reads the application through [`ApplicationLoader`], which sends a signed-out
 //! visitor to the sign-in page and answers 404 for an application that is not theirs.
 
+pub mod booking;
 pub mod check;
 pub mod documents;
 pub mod section;
@@ -38,16 +39,24 @@ pub fn ApplicationLoader(view: fn(ApplicationView) -> AnyView) -> impl IntoView 
             {move || Suspend::new(async move {
                 match application.await {
                     Ok(found) => view(found),
-                    Err(AppError::Unauthorized) => view! { <Redirect path=SIGN_IN_PAGE/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(_) => {
-                        let i18n = use_i18n();
-                        view! { <div class="container"><p class="notice">{move || i18n.t().problems.unavailable}</p></div> }
-                            .into_any()
-                    }
+                    Err(error) => failure_view(error),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What a page of an application shows when it cannot be read: the sign-in page for a signed-out visitor, 404
+/// for an application that is not theirs, and an apology when the server failed.
+pub fn failure_view(error: AppError) -> AnyView {
+    match error {
+        AppError::Unauthorized => view! { <Redirect path=SIGN_IN_PAGE/> }.into_any(),
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        _ => {
+            let i18n = use_i18n();
+            view! { <div class="container"><p class="notice">{move || i18n.t().problems.unavailable}</p></div> }
+                .into_any()
+        }
     }
 }
 

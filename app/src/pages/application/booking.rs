@@ -1,0 +1,322 @@
+//! `/permohonan/{id}/jadwal`: book, move or cancel the biometric-recording appointment.
+//!
+//! Without JavaScript the choices are plain links (`?lokasi=…` for the place, then `&tanggal=…` for the day) and
+//! the times a plain form of radio buttons with the places left; nothing needs a script. With JavaScript the same
+//! links change the page in place, and the places left are read again every 30 seconds and after each attempt.
+
+use super::{failure_view, status_name};
+use crate::{
+    api::{
+        applications::application_page,
+        bookings::{
+            booking_choice_page, booking_choices, calendar_url, form_pdf_url, BookAppointment, BookingPage,
+            BookingView, CancelAppointment,
+        },
+        error::FieldProblem,
+        form::use_form_state,
+    },
+    components::form::{field_error, form_problems, form_title, long_day, ErrorSummary},
+    domain::{
+        application::Kind,
+        booking::{BookingStatus, ClockTime},
+        Date,
+    },
+    i18n::use_i18n,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// How often the places left are read again while the page is open (with JavaScript).
+const REFRESH_SECS: u64 = 30;
+
+#[component]
+pub fn AppointmentPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let book = ServerAction::<BookAppointment>::new();
+    let cancel = ServerAction::<CancelAppointment>::new();
+    let refresh = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || refresh.update(|n| *n += 1),
+            std::time::Duration::from_secs(REFRESH_SECS),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let choices = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("lokasi"),
+                query.read().get("tanggal"),
+                refresh.get(),
+                book.version().get(),
+                cancel.version().get(),
+            )
+        },
+        |(id, point, day, ..)| booking_choices(id, point, day),
+    );
+    let booked = form_problems(book.value().into(), use_form_state("booking").problems);
+    let cancelled = form_problems(cancel.value().into(), use_form_state("cancel").problems);
+    let problems: Signal<Vec<FieldProblem>> = Signal::derive(move || {
+        let mut all = booked.try_get().unwrap_or_default();
+        all.extend(cancelled.try_get().unwrap_or_default());
+        all
+    });
+    let title = form_title(problems, |t| t.booking.title);
+    view! {
+        <Title text=title/>
+        <Transition>
+            {move || Suspend::new(async move {
+                match choices.await {
+                    Ok(page) => booking_view(page, book, cancel, problems),
+                    Err(error) => failure_view(error),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn time_range(starts: ClockTime, ends: ClockTime) -> String {
+    format!("{starts} – {ends} WIB")
+}
+
+fn booking_view(
+    page: BookingPage,
+    book: ServerAction<BookAppointment>,
+    cancel: ServerAction<CancelAppointment>,
+    problems: Signal<Vec<FieldProblem>>,
+) -> AnyView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().booking;
+    let id = page.id.clone();
+    let back = application_page(&id);
+    let status = page.status;
+    let heading = view! {
+        <p><a class="back-link" href=back>{move || i18n.t().application.back_to_tasks}</a></p>
+        <ErrorSummary problems/>
+        <h1>{move || t().heading}</h1>
+        {page.reference.clone().map(|r| view! {
+            <p>{move || i18n.t().application.reference_label} ": " <strong class="reference">{r}</strong></p>
+        })}
+    };
+    if !page.bookable && page.booking.is_none() {
+        return view! {
+            <div class="container narrow">
+                {heading}
+                <p>{move || i18n.t().application.status_label} ": " <strong>{move || status_name(i18n.t(), status)}</strong></p>
+                <p class="notice">{move || t().not_bookable}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let previous = page.previous.clone().map(|p| {
+        let date = move || format!("{}, {}", long_day(i18n.t(), p.day), p.starts);
+        let missed = p.status == BookingStatus::Missed;
+        let reason = p.note.clone().unwrap_or_default();
+        view! {
+            <p class="notice">
+                {move || if missed {
+                    t().missed.replace("{date}", &date())
+                } else {
+                    t().cancelled_by_office.replace("{date}", &date()).replace("{reason}", &reason)
+                }}
+            </p>
+        }
+    });
+    let current = page.booking.clone().map(|b| current_booking(&id, page.kind, b, cancel));
+    let can_choose = page.bookable && page.booking.as_ref().is_none_or(|b| b.changeable);
+    let choosing = can_choose.then(|| choices(page.clone(), book, problems));
+    view! {
+        <div class="container narrow">
+            {heading}
+            {(page.booking.is_none()).then(|| view! { <p>{move || t().intro}</p> })}
+            {previous}
+            {current}
+            {choosing}
+        </div>
+    }
+    .into_any()
+}
+
+fn current_booking(id: &str, kind: Kind, b: BookingView, cancel: ServerAction<CancelAppointment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().booking;
+    let bring = move || match kind {
+        Kind::Citizen => t().bring_citizen,
+        Kind::Foreigner => t().bring_foreigner,
+    };
+    let (day, starts, ends) = (b.day, b.starts, b.ends);
+    let point = b.point.clone();
+    let changes = if b.changeable {
+        let (id, booking) = (id.to_owned(), b.id.clone());
+        view! {
+            <ActionForm action=cancel>
+                <input type="hidden" name="application" value=id/>
+                <input type="hidden" name="booking" value=booking/>
+                <button class="button button--secondary" type="submit">{move || t().cancel_button}</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <p class="notice">{move || t().change_closed}</p> }.into_any()
+    };
+    view! {
+        <section class="panel panel--plain" id="jadwal-anda" aria-labelledby="jadwal-anda-judul">
+            <h2 id="jadwal-anda-judul">{move || t().your_booking}</h2>
+            <dl class="summary">
+                <div class="summary__row"><dt>{move || t().point_label}</dt><dd>{point.name.clone()}</dd></div>
+                <div class="summary__row"><dt>{move || t().address_label}</dt><dd>{point.address.clone()}</dd></div>
+                <div class="summary__row"><dt>{move || t().date_label}</dt><dd>{move || long_day(i18n.t(), day)}</dd></div>
+                <div class="summary__row"><dt>{move || t().time_label}</dt><dd>{time_range(starts, ends)}</dd></div>
+            </dl>
+            <ul class="downloads">
+                <li><a href=form_pdf_url(id) rel="external" download>{move || t().download_form}</a></li>
+                <li><a href=calendar_url(id) rel="external" download>{move || t().download_calendar}</a></li>
+            </ul>
+            <h3>{move || t().bring_heading}</h3>
+            <ul>{move || bring().iter().map(|s| view! { <li>{*s}</li> }).collect_view()}</ul>
+            {changes}
+        </section>
+    }
+}
+
+/// Place, then day, then time: each step a list of plain links, the last a form.
+fn choices(
+    page: BookingPage,
+    book: ServerAction<BookAppointment>,
+    problems: Signal<Vec<FieldProblem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().booking;
+    let id = page.id.clone();
+    let moving = page.booking.is_some();
+    let chosen_point = page.point.as_ref().map(|p| p.id.clone());
+    let points = page
+        .points
+        .iter()
+        .map(|p| {
+            let href = booking_choice_page(&id, Some(&p.id), None);
+            let current = chosen_point.as_deref() == Some(p.id.as_str());
+            view! {
+                <li class="choice" class:choice--current=current>
+                    <a href=href aria-current=current.then_some("true")>
+                        <span class="choice__name">{p.name.clone()}</span>
+                        <span class="choice__hint">{p.address.clone()}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let days = page.point.as_ref().map(|point| {
+        let items = page
+            .days
+            .iter()
+            .map(|d| {
+                let (day, places) = (d.day, d.places);
+                let current = page.day == Some(day);
+                let label = move || long_day(i18n.t(), day);
+                if places == 0 {
+                    view! {
+                        <li class="choice choice--full">
+                            <span class="choice__name">{label}</span>
+                            <span class="choice__hint">{move || t().full}</span>
+                        </li>
+                    }
+                    .into_any()
+                } else {
+                    let href = booking_choice_page(&id, Some(&point.id), Some(day));
+                    view! {
+                        <li class="choice" class:choice--current=current>
+                            <a href=href aria-current=current.then_some("true")>
+                                <span class="choice__name">{label}</span>
+                                <span class="choice__hint">{move || t().places.replace("{n}", &places.to_string())}</span>
+                            </a>
+                        </li>
+                    }
+                    .into_any()
+                }
+            })
+            .collect_view();
+        let none_open = page.days.iter().all(|d| d.places == 0);
+        view! {
+            <h2 id="hari">{move || t().choose_day}</h2>
+            {none_open.then(|| view! { <p class="notice">{move || t().no_days}</p> })}
+            <ul class="choices choices--days">{items}</ul>
+        }
+    });
+    let times = match (page.point.clone(), page.day) {
+        (Some(point), Some(day)) => Some(time_form(&id, &point.id, day, &page, book, problems)),
+        _ => None,
+    };
+    let foreigner = page.kind == Kind::Foreigner;
+    view! {
+        <h2 id="lokasi">{move || if moving { t().move_heading } else { t().choose_point }}</h2>
+        {foreigner.then(|| view! { <p>{move || t().foreigners_at_dinas}</p> })}
+        <ul class="choices">{points}</ul>
+        {days}
+        {times}
+    }
+}
+
+fn time_form(
+    id: &str,
+    point: &str,
+    day: Date,
+    page: &BookingPage,
+    book: ServerAction<BookAppointment>,
+    problems: Signal<Vec<FieldProblem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().booking;
+    let (id, point) = (id.to_owned(), point.to_owned());
+    let moving = page.booking.as_ref().map(|b| b.id.clone());
+    let button = moving.is_some();
+    let options = page
+        .times
+        .iter()
+        .map(|c| {
+            let (time, ends, places) = (c.time, c.ends, c.places);
+            let input_id = format!("time-{}", time.to_string().replace(':', ""));
+            let hint = move || {
+                if places == 0 {
+                    t().full.to_owned()
+                } else {
+                    t().places_left.replace("{n}", &places.to_string())
+                }
+            };
+            view! {
+                <div class="radio">
+                    <input class="radio__input" type="radio" name="time" id=input_id.clone() value=time.to_string() disabled=places == 0/>
+                    <label class="radio__label" for=input_id>{time_range(time, ends)} " · " {hint}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let error = field_error("time", problems);
+    view! {
+        <h2 id="waktu">{move || t().choose_time}</h2>
+        <ActionForm action=book>
+            <input type="hidden" name="application" value=id/>
+            <input type="hidden" name="point" value=point/>
+            <input type="hidden" name="day" value=day.to_string()/>
+            <input type="hidden" name="replaces" value=moving.unwrap_or_default()/>
+            <div class=move || if error().is_some() { "field field--error" } else { "field" }>
+                <fieldset class="fieldset" id="time">
+                    <legend class="field__label">{move || long_day(i18n.t(), day)}</legend>
+                    <p class="field__hint">{move || t().refreshes}</p>
+                    {move || error().map(|message| view! {
+                        <p class="field__error">
+                            <span class="visually-hidden">{i18n.t().common.error_title_prefix}</span>
+                            {message}
+                        </p>
+                    })}
+                    <div class="radios radios--times">{options}</div>
+                </fieldset>
+            </div>
+            <button class="button" type="submit">{move || if button { t().move_button } else { t().book_button }}</button>
+        </ActionForm>
+    }
+}
