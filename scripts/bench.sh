@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks of the release build: throughput and latency under 32 connections, and what a phone downloads.
-# Prints one table; the README says how to read it. Later issues add rows (booking contention, …).
+# Prints its tables; the README says how to read them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,3 +74,16 @@ echo "Uploads: 20 clients each send a 10 MB scan at once (budget: peak within 64
 printf '| %s | %s | %s | %s | %s | %s | %s |\n' "load" "stored" "wall time" "throughput" "server idle" "server peak" "above idle"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' "---" "---" "---" "---" "---" "---" "---"
 python3 scripts/upload_bench.py --port "$PORT" --pid "$SERVER" --mail-dir "$DATA/mail" --clients 20
+
+echo
+echo "Booking contention: 1,000 applicants book one slot of capacity 5 at the same moment (store level, one process)"
+printf '| %-10s | %8s | %8s | %18s | %9s | %6s | %8s | %8s | %8s |\n' \
+  "database" "attempts" "capacity" "bookings made" "refusals" "errors" "p50 ms" "p99 ms" "wall ms"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "---" "---" "---" "---" "---" "---" "---" "---" "---"
+cargo build --release --quiet -p server --bin booking_contention
+target/release/booking_contention "sqlite://$DATA/contention.db?mode=rwc" 1000 5
+PG_URL=$(scripts/test-postgres.sh start)
+PG_DB="portal_bench_$$"
+psql -q "$PG_URL" -c "CREATE DATABASE $PG_DB"
+target/release/booking_contention "${PG_URL%/*}/$PG_DB" 1000 5
+psql -q "$PG_URL" -c "DROP DATABASE $PG_DB"

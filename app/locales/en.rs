@@ -191,8 +191,8 @@ pub const TEXTS: Texts = Texts {
         next_heading: "What happens next",
         next_steps: &[
             "Office staff check your details against the documents you uploaded, usually within 2 working days.",
-            "Once approved, you choose a time to come in to have your photo, signature, fingerprints and iris \
-             recorded. If something needs correcting, we tell you what to change.",
+            "Book now the time you come in to have your photo, signature, fingerprints and iris recorded, and bring \
+             the application form you can download then. If something needs correcting, we tell you what to change.",
             "Bring the original KK (and the original KITAP, for foreign residents) when you come. Every service is \
              free of charge.",
         ],

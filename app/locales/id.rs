@@ -189,8 +189,9 @@ pub const TEXTS: Texts = Texts {
         next_heading: "Apa yang terjadi selanjutnya",
         next_steps: &[
             "Petugas Dinas memeriksa data Anda dengan dokumen yang Anda unggah, biasanya dalam 2 hari kerja.",
-            "Jika disetujui, Anda memilih jadwal untuk datang merekam foto, tanda tangan, sidik jari, dan iris mata. \
-             Jika ada yang perlu diperbaiki, kami memberi tahu apa yang harus diubah.",
+            "Pesan sekarang jadwal datang untuk merekam foto, tanda tangan, sidik jari, dan iris mata, lalu bawa \
+             formulir permohonan yang dapat Anda unduh. Jika ada yang perlu diperbaiki, kami memberi tahu apa yang \
+             harus diubah.",
             "Bawa KK asli (dan KITAP asli bagi orang asing) saat datang. Semua layanan gratis.",
         ],
         to_my_applications: "Ke halaman permohonan saya",

@@ -1,5 +1,6 @@
 // A citizen (WNI) and a foreign resident take their application from the landing page to the confirmation:
-// sign-in with a mailed code, every section, the scans, check your answers, submit. Each journey runs with
+// sign-in with a mailed code, every section, the scans, check your answers, submit; then they book, move and
+// cancel the recording appointment and download the application form and the calendar file. Each journey runs with
 // JavaScript on and off, on a phone-sized screen, every page axe-clean; then a second account is refused the
 // first one's application and scans.
 import { test, before, after } from 'node:test';
@@ -7,6 +8,7 @@ import assert from 'node:assert/strict';
 import { launch, phonePage, hydrated, check } from './support.js';
 import { codeSentTo } from './mail.js';
 import { pdf, png, bigPhoto } from './files.js';
+import { bookMoveAndCancel } from './appointment.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -137,6 +139,7 @@ async function journey(page, { kind, mode, nik, name, birthDate, foreigner }) {
   const reference = (await page.textContent('.panel__reference')).trim();
   assert.match(reference, /^BKS-\d{6}-[A-Z2-9]{6}$/);
   await check(page, label('confirmation'));
+  await bookMoveAndCancel(page, { foreigner, label });
   assert.deepEqual(page.errors.filter((e) => !/status of 4\d\d/.test(e)), [], 'no errors in the console');
   return id;
 }
@@ -150,7 +153,7 @@ const firstApplications = [];
 for (const javaScript of [false, true]) {
   const mode = javaScript ? 'JavaScript on' : 'JavaScript off';
   for (const person of people) {
-    test(`a ${person.kind} applicant goes from the landing page to the confirmation (${mode})`, async () => {
+    test(`a ${person.kind} applicant goes from the landing page to the confirmation and books (${mode})`, async () => {
       const page = await phonePage(browser, { javaScript });
       await signIn(page, `${person.kind.toLowerCase()}.${javaScript ? 'js' : 'nojs'}.${Date.now()}@contoh.id`);
       const id = await journey(page, { ...person, mode });

@@ -3,6 +3,7 @@
 //! `main.rs` only reads the configuration and calls [`startup::Application::build`]; integration tests build the
 //! same application on port 0 against a fresh database.
 
+pub mod admin;
 pub mod applications;
 pub mod assets;
 pub mod auth;

@@ -33,6 +33,25 @@ async fn run() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(command) = server::admin::parse(&args) {
+        return match command {
+            Ok(command) => match server::admin::run(command, &config).await {
+                Ok(report) => {
+                    println!("{report}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    std::process::ExitCode::FAILURE
+                }
+            },
+            Err(usage) => {
+                eprintln!("{usage}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     telemetry::init(config.log_format);
     let public_url = config.public_base_url.clone();
     let app = match Application::build(config).await {

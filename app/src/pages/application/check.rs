@@ -6,6 +6,7 @@ use crate::{
     api::{
         applications::{application_page, document_url, section_page, ApplicationView, SubmitApplication},
         auth::ACCOUNT_PAGE,
+        bookings::booking_page,
         form::use_form_state,
     },
     components::{
@@ -125,7 +126,8 @@ fn confirmation(app: ApplicationView) -> AnyView {
             </div>
             <h2>{move || t().next_heading}</h2>
             <ol class="steps">{move || t().next_steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}</ol>
-            <p><a class="button" href=ACCOUNT_PAGE>{move || t().to_my_applications}</a></p>
+            <p><a class="button" href=booking_page(&app.id)>{move || i18n.t().booking.book_link}</a></p>
+            <p><a href=ACCOUNT_PAGE>{move || t().to_my_applications}</a></p>
         </div>
     }
     .into_any()

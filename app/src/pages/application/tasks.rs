@@ -6,6 +6,7 @@ use crate::{
     api::{
         applications::{check_page, section_page, ApplicationView},
         auth::ACCOUNT_PAGE,
+        bookings::booking_page,
     },
     domain::application::{next_section, section_done},
     i18n::use_i18n,
@@ -64,9 +65,18 @@ fn tasks(app: ApplicationView) -> AnyView {
                     let href = section_page(&id, next);
                     view! { <p><a class="button" href=href>{move || t().continue_with} ": " {move || section_name(i18n.t(), next)}</a></p> }.into_any()
                 }
-                _ => {
+                (true, None) => {
                     let href = check_page(&id);
                     view! { <p><a class="button" href=href>{move || t().check_and_submit}</a></p> }.into_any()
+                }
+                (false, _) => {
+                    let answers = check_page(&id);
+                    let booking = booking_page(&id);
+                    view! {
+                        <p><a class="button" href=booking>{move || i18n.t().booking.view_link}</a></p>
+                        <p><a href=answers>{move || t().check_heading}</a></p>
+                    }
+                    .into_any()
                 }
             }}
             <p><a href=ACCOUNT_PAGE>{move || t().to_my_applications}</a></p>
