@@ -18,13 +18,15 @@ async function download(page, name) {
 }
 
 /** Chooses a place, the `nth` open day, and the time that starts at `time`; returns the day's label. */
-async function choose(page, { place, nth, time, button }) {
+async function choose(page, { place, nth, time, button, label }) {
   await page.getByRole('link', { name: place }).click();
   await settled(page, 'lokasi=');
+  await check(page, label(`the appointment: days (${button})`));
   const day = page.locator('#hari ~ ul.choices a').nth(nth);
   const dayLabel = (await day.locator('.choice__name').textContent()).trim();
   await day.click();
   await settled(page, 'tanggal=');
+  await check(page, label(`the appointment: times (${button})`));
   await page.getByLabel(new RegExp(`^${time} – `)).check();
   await page.locator('main button[type=submit]', { hasText: button }).click();
   // When moving, the panel is there already: wait until it shows the new time.
@@ -46,7 +48,7 @@ export async function bookMoveAndCancel(page, { foreigner, label }) {
   }
   const place = foreigner ? /Kantor Dinas/ : /Kantor Camat Bengkalis/;
 
-  const firstDay = await choose(page, { place, nth: 2, time: '08:00', button: 'Pesan jadwal' });
+  const firstDay = await choose(page, { place, nth: 2, time: '08:00', button: 'Pesan jadwal', label });
   const booked = await page.textContent('#jadwal-anda');
   assert.ok(booked.includes(firstDay) && booked.includes('08:00 – 08:15 WIB'), `booked: ${booked}`);
   assert.ok(booked.includes(foreigner ? 'KITAP asli' : 'Kartu Keluarga (KK) asli'), 'what to bring');
@@ -57,7 +59,7 @@ export async function bookMoveAndCancel(page, { foreigner, label }) {
   const ics = (await download(page, 'Tambahkan ke kalender (.ics)')).toString();
   assert.match(ics, /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T010000Z/, '08:00 WIB in the calendar file');
 
-  const movedDay = await choose(page, { place, nth: 3, time: '09:00', button: 'Pindahkan ke jam ini' });
+  const movedDay = await choose(page, { place, nth: 3, time: '09:00', button: 'Pindahkan ke jam ini', label });
   const moved = await page.textContent('#jadwal-anda');
   assert.ok(moved.includes(movedDay) && moved.includes('09:00 – 09:15 WIB'), `moved: ${moved}`);
   assert.ok(!moved.includes('08:00 – 08:15 WIB'), 'the old time is gone');

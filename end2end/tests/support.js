@@ -79,4 +79,9 @@ export async function assertNoHorizontalScroll(page, label) {
 export async function check(page, label) {
   await assertAccessible(page, label);
   await assertNoHorizontalScroll(page, label);
+  // SCREENSHOT_DIR=/some/folder keeps a full-page picture of every checked page, to look at by eye.
+  if (process.env.SCREENSHOT_DIR) {
+    const name = label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+  }
 }
