@@ -142,7 +142,7 @@ async fn status(tx: &mut sqlx::Transaction<'_, sqlx::Any>, account: &str, id: &s
 /// Takes the application's row for writing as the first statement of a transaction, and returns its status.
 /// SQLite then waits its turn (busy timeout) instead of failing to turn a read into a write when two uploads
 /// or saves meet; PostgreSQL locks the row. `NotFound` for another account's application.
-async fn lock(
+pub(crate) async fn lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     account: &str,
     id: &str,

@@ -6,7 +6,13 @@
 //! waiting for its lock and SQLite runs one writer at a time, so on both the counter can never pass the capacity.
 //! When a move touches two counters, they are taken in key order so that two crossing moves cannot deadlock.
 
-use crate::{auth::random, db::Db};
+use crate::{
+    auth::random,
+    db::{
+        applications::{self, StoreError},
+        Db,
+    },
+};
 use app::domain::{
     application::{Kind, Status},
     booking::{
@@ -266,25 +272,17 @@ async fn lock_application(
     application: &str,
     now: i64,
 ) -> Result<(Kind, Status), BookingError> {
-    let updated = sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2 AND account_id = $3")
-        .bind(now)
+    let status = applications::lock(tx, account, application, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Db(e) => BookingError::Db(e),
+            _ => BookingError::NotFound,
+        })?;
+    let (kind,): (String,) = sqlx::query_as("SELECT kind FROM applications WHERE id = $1")
         .bind(application)
-        .bind(account)
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-    if updated.rows_affected() == 0 {
-        return Err(BookingError::NotFound);
-    }
-    let (kind, status): (String, String) =
-        sqlx::query_as("SELECT kind, status FROM applications WHERE id = $1 AND account_id = $2")
-            .bind(application)
-            .bind(account)
-            .fetch_one(&mut **tx)
-            .await?;
-    Ok((
-        Kind::parse(&kind).unwrap_or(Kind::Citizen),
-        Status::parse(&status).unwrap_or(Status::Draft),
-    ))
+    Ok((Kind::parse(&kind).unwrap_or(Kind::Citizen), status))
 }
 
 /// Whether an application in `status` may hold a booking.
