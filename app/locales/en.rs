@@ -325,6 +325,8 @@ pub const TEXTS: Texts = Texts {
         address_label: "Address",
         date_label: "Day",
         time_label: "Time",
+        ready_by_label: "KTP-el ready",
+        ready_by: "by {date} at the latest",
         download_form: "Download the application form (PDF)",
         download_calendar: "Add to your calendar (.ics)",
         bring_heading: "What to bring",

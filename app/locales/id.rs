@@ -323,6 +323,8 @@ pub const TEXTS: Texts = Texts {
         address_label: "Alamat",
         date_label: "Hari",
         time_label: "Jam",
+        ready_by_label: "KTP-el selesai",
+        ready_by: "paling lambat {date}",
         download_form: "Unduh formulir permohonan (PDF)",
         download_calendar: "Tambahkan ke kalender (.ics)",
         bring_heading: "Yang dibawa",

@@ -67,6 +67,8 @@ pub struct BookingView {
     pub note: Option<String>,
     /// Whether the applicant may still move or cancel it (until the working day before).
     pub changeable: bool,
+    /// The service promise: the card is ready 14 working days after the recording at the latest.
+    pub ready_by: Date,
 }
 
 /// Everything the booking page shows.

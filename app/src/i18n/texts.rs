@@ -323,6 +323,9 @@ pub struct Booking {
     pub address_label: &'static str,
     pub date_label: &'static str,
     pub time_label: &'static str,
+    /// The service promise counted from the appointment: `{date}` is 14 working days after it.
+    pub ready_by_label: &'static str,
+    pub ready_by: &'static str,
     pub download_form: &'static str,
     pub download_calendar: &'static str,
     pub bring_heading: &'static str,

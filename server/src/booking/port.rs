@@ -19,6 +19,7 @@ use app::{
         booking::{
             bookable_days, can_change, BookingIssue, BookingStatus, ClockTime, ServicePoint, BOOKING_HORIZON_DAYS,
         },
+        office::SERVICE_DAYS,
         Date,
     },
 };
@@ -93,13 +94,15 @@ impl CitizenBookings {
                 name: booking.point_id.clone(),
                 address: String::new(),
             });
-        let changeable = booking.status == BookingStatus::Booked && booking.day > today && {
+        // One calendar from today to well past the promise: 14 working days fit in 45 calendar days.
+        let calendar = {
             let mut conn = self.db.pool.acquire().await.map_err(db_error)?;
-            let calendar = bookings::calendar(&mut conn, None, today, booking.day)
+            bookings::calendar(&mut conn, None, today.min(booking.day), booking.day.add_days(45))
                 .await
-                .map_err(db_error)?;
-            can_change(&calendar, today, booking.day)
+                .map_err(db_error)?
         };
+        let changeable =
+            booking.status == BookingStatus::Booked && booking.day > today && can_change(&calendar, today, booking.day);
         Ok(BookingView {
             id: booking.id.clone(),
             point,
@@ -109,6 +112,7 @@ impl CitizenBookings {
             status: booking.status,
             note: booking.note.clone(),
             changeable,
+            ready_by: calendar.add_working_days(booking.day, SERVICE_DAYS),
         })
     }
 }

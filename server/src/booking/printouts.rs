@@ -10,7 +10,7 @@ use crate::{
 use app::{
     api::applications::{ssr::today, ApplicationView},
     components::{answers::summary_rows, form::long_day},
-    domain::{application::Kind, booking::BookingStatus},
+    domain::{application::Kind, booking::BookingStatus, office::SERVICE_DAYS},
     i18n::{Locale, Texts},
     pages::application::kind_name,
 };
@@ -41,6 +41,8 @@ struct Printable {
     application: ApplicationView,
     reference: String,
     booking: Option<(bookings::Booking, app::domain::booking::ServicePoint)>,
+    /// 14 working days after the appointment.
+    ready_by: Option<app::domain::Date>,
 }
 
 async fn printable(printouts: &Printouts, headers: &HeaderMap, id: &str) -> Result<Printable, Response> {
@@ -64,8 +66,8 @@ async fn printable(printouts: &Printouts, headers: &HeaderMap, id: &str) -> Resu
         .map_err(|e| failed(&e))?
         .into_iter()
         .find(|b| b.status == BookingStatus::Booked);
-    let booking = match active {
-        None => None,
+    let (booking, ready_by) = match active {
+        None => (None, None),
         Some(b) => {
             let mut conn = printouts.db.pool.acquire().await.map_err(|e| failed(&e))?;
             let point = bookings::points(&mut conn)
@@ -74,13 +76,18 @@ async fn printable(printouts: &Printouts, headers: &HeaderMap, id: &str) -> Resu
                 .into_iter()
                 .find(|p| p.id == b.point_id)
                 .ok_or_else(not_found)?;
-            Some((b, point))
+            let calendar = bookings::calendar(&mut conn, None, b.day, b.day.add_days(45))
+                .await
+                .map_err(|e| failed(&e))?;
+            let ready_by = calendar.add_working_days(b.day, SERVICE_DAYS);
+            (Some((b, point)), Some(ready_by))
         }
     };
     Ok(Printable {
         application,
         reference,
         booking,
+        ready_by,
     })
 }
 
@@ -104,6 +111,12 @@ fn sheet(t: &Texts, locale: Locale, p: &Printable) -> form_pdf::FormSheet {
                 (
                     b.time_label.to_owned(),
                     format!("{} – {} WIB", booking.starts, booking.ends),
+                ),
+                (
+                    b.ready_by_label.to_owned(),
+                    p.ready_by
+                        .map(|d| b.ready_by.replace("{date}", &long_day(t, d)))
+                        .unwrap_or_default(),
                 ),
             ],
             bullets: Vec::new(),

@@ -418,6 +418,19 @@ async fn booking_moving_and_cancelling_work_as_plain_forms_with_the_form_and_cal
         "the booking is shown"
     );
     assert!(html.contains("Kartu Keluarga (KK) asli"), "what to bring");
+    // The service promise, in working days from the appointment: weekends and holidays do not count.
+    let ready_by = {
+        let mut conn = db.pool.acquire().await.unwrap();
+        bookings::calendar(&mut conn, None, day, day.add_days(45))
+            .await
+            .unwrap()
+            .add_working_days(day, 14)
+    };
+    let promise = format!(
+        "paling lambat {}",
+        app::components::form::long_day(app::i18n::Locale::Id.texts(), ready_by)
+    );
+    assert!(html.contains(&promise), "the page promises the card: {promise}");
     let booking_id = attribute_after(&html, "name=\"booking\"", "value")
         .expect("the cancel form")
         .to_owned();
@@ -442,6 +455,7 @@ async fn booking_moving_and_cancelling_work_as_plain_forms_with_the_form_and_cal
         "Kantor Dinas Kependudukan dan Pencatatan Sipil",
         "08:00 – 08:15 WIB",
         "Kartu Keluarga (KK) asli",
+        promise.as_str(),
     ] {
         assert!(text.contains(expected), "the form says {expected:?}:\n{text}");
     }

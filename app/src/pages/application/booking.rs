@@ -148,7 +148,7 @@ fn current_booking(id: &str, kind: Kind, b: BookingView, cancel: ServerAction<Ca
         Kind::Citizen => t().bring_citizen,
         Kind::Foreigner => t().bring_foreigner,
     };
-    let (day, starts, ends) = (b.day, b.starts, b.ends);
+    let (day, starts, ends, ready_by) = (b.day, b.starts, b.ends, b.ready_by);
     let point = b.point.clone();
     let changes = if b.changeable {
         let (id, booking) = (id.to_owned(), b.id.clone());
@@ -171,6 +171,10 @@ fn current_booking(id: &str, kind: Kind, b: BookingView, cancel: ServerAction<Ca
                 <div class="summary__row"><dt>{move || t().address_label}</dt><dd>{point.address.clone()}</dd></div>
                 <div class="summary__row"><dt>{move || t().date_label}</dt><dd>{move || long_day(i18n.t(), day)}</dd></div>
                 <div class="summary__row"><dt>{move || t().time_label}</dt><dd>{time_range(starts, ends)}</dd></div>
+                <div class="summary__row">
+                    <dt>{move || t().ready_by_label}</dt>
+                    <dd>{move || t().ready_by.replace("{date}", &long_day(i18n.t(), ready_by))}</dd>
+                </div>
             </dl>
             <ul class="downloads">
                 <li><a href=form_pdf_url(id) rel="external" download>{move || t().download_form}</a></li>
