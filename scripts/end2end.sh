@@ -28,4 +28,4 @@ for _ in $(seq 1 100); do
 done
 
 cd end2end
-BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" node --test --test-concurrency=1 --test-timeout=120000 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }
+BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" node --test --test-concurrency=1 --test-timeout=300000 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }

@@ -27,7 +27,16 @@ async function choose(page, { place, nth, time, button, label }) {
   await day.click();
   await settled(page, 'tanggal=');
   await check(page, label(`the appointment: times (${button})`));
-  await page.getByLabel(new RegExp(`^${time} – `)).check();
+  const radio = page.getByLabel(new RegExp(`^${time} – `));
+  await radio.check();
+  if (page.javaScript) {
+    // Coming back to the page from another tab reads the places left again; the time chosen stays chosen.
+    const refreshed = page.waitForResponse((r) => r.url().includes('/api/jadwal/pilihan'));
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+    assert.equal((await refreshed).status(), 200);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    assert.ok(await radio.isChecked(), `${time} is still chosen after the places were read again`);
+  }
   await page.locator('main button[type=submit]', { hasText: button }).click();
   // When moving, the panel is there already: wait until it shows the new time.
   await page.locator('#jadwal-anda', { hasText: `${time} – ` }).waitFor();

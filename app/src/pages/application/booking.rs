@@ -37,6 +37,8 @@ pub fn AppointmentPage() -> impl IntoView {
     let book = ServerAction::<BookAppointment>::new();
     let cancel = ServerAction::<CancelAppointment>::new();
     let refresh = RwSignal::new(0u32);
+    // With JavaScript only (effects do not run on the server): read the places again every 30 seconds, and at
+    // once when the applicant comes back to the page from another tab or app.
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(
             move || refresh.update(|n| *n += 1),
@@ -44,6 +46,12 @@ pub fn AppointmentPage() -> impl IntoView {
         ) {
             on_cleanup(move || handle.clear());
         }
+        let back = window_event_listener_untyped("visibilitychange", move |_| {
+            if !document().hidden() {
+                refresh.update(|n| *n += 1);
+            }
+        });
+        on_cleanup(move || back.remove());
     });
     let choices = Resource::new(
         move || {
@@ -66,12 +74,16 @@ pub fn AppointmentPage() -> impl IntoView {
         all
     });
     let title = form_title(problems, |t| t.booking.title);
+    // The time chosen (`day time`), kept across the refreshes that draw the form anew.
+    let chosen = RwSignal::new(String::new());
     view! {
         <Title text=title/>
+        // Outside the refreshing part: it takes the focus when problems appear, not at every refresh.
+        <div class="container narrow"><ErrorSummary problems/></div>
         <Transition>
             {move || Suspend::new(async move {
                 match choices.await {
-                    Ok(page) => booking_view(page, book, cancel, problems),
+                    Ok(page) => booking_view(page, BookingForms { book, cancel, problems, chosen }),
                     Err(error) => failure_view(error),
                 }
             })}
@@ -83,12 +95,16 @@ fn time_range(starts: ClockTime, ends: ClockTime) -> String {
     format!("{starts} – {ends} WIB")
 }
 
-fn booking_view(
-    page: BookingPage,
+/// The page's two forms, their problems, and the time chosen.
+#[derive(Clone, Copy)]
+struct BookingForms {
     book: ServerAction<BookAppointment>,
     cancel: ServerAction<CancelAppointment>,
     problems: Signal<Vec<FieldProblem>>,
-) -> AnyView {
+    chosen: RwSignal<String>,
+}
+
+fn booking_view(page: BookingPage, forms: BookingForms) -> AnyView {
     let i18n = use_i18n();
     let t = move || &i18n.t().booking;
     let id = page.id.clone();
@@ -96,7 +112,6 @@ fn booking_view(
     let status = page.status;
     let heading = view! {
         <p><a class="back-link" href=back>{move || i18n.t().application.back_to_tasks}</a></p>
-        <ErrorSummary problems/>
         <h1>{move || t().heading}</h1>
         {page.reference.clone().map(|r| view! {
             <p>{move || i18n.t().application.reference_label} ": " <strong class="reference">{r}</strong></p>
@@ -126,9 +141,12 @@ fn booking_view(
             </p>
         }
     });
-    let current = page.booking.clone().map(|b| current_booking(&id, page.kind, b, cancel));
+    let current = page
+        .booking
+        .clone()
+        .map(|b| current_booking(&id, page.kind, b, forms.cancel));
     let can_choose = page.bookable && page.booking.as_ref().is_none_or(|b| b.changeable);
-    let choosing = can_choose.then(|| choices(page.clone(), book, problems));
+    let choosing = can_choose.then(|| choices(page.clone(), forms));
     view! {
         <div class="container narrow">
             {heading}
@@ -188,11 +206,7 @@ fn current_booking(id: &str, kind: Kind, b: BookingView, cancel: ServerAction<Ca
 }
 
 /// Place, then day, then time: each step a list of plain links, the last a form.
-fn choices(
-    page: BookingPage,
-    book: ServerAction<BookAppointment>,
-    problems: Signal<Vec<FieldProblem>>,
-) -> impl IntoView {
+fn choices(page: BookingPage, forms: BookingForms) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || &i18n.t().booking;
     let id = page.id.clone();
@@ -252,7 +266,7 @@ fn choices(
         }
     });
     let times = match (page.point.clone(), page.day) {
-        (Some(point), Some(day)) => Some(time_form(&id, &point.id, day, &page, book, problems)),
+        (Some(point), Some(day)) => Some(time_form(&id, &point.id, day, &page, forms)),
         _ => None,
     };
     let foreigner = page.kind == Kind::Foreigner;
@@ -265,14 +279,7 @@ fn choices(
     }
 }
 
-fn time_form(
-    id: &str,
-    point: &str,
-    day: Date,
-    page: &BookingPage,
-    book: ServerAction<BookAppointment>,
-    problems: Signal<Vec<FieldProblem>>,
-) -> impl IntoView {
+fn time_form(id: &str, point: &str, day: Date, page: &BookingPage, forms: BookingForms) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || &i18n.t().booking;
     let (id, point) = (id.to_owned(), point.to_owned());
@@ -284,6 +291,8 @@ fn time_form(
         .map(|c| {
             let (time, ends, places) = (c.time, c.ends, c.places);
             let input_id = format!("time-{}", time.to_string().replace(':', ""));
+            let key = format!("{day} {time}");
+            let checked = places > 0 && forms.chosen.get_untracked() == key;
             let hint = move || {
                 if places == 0 {
                     t().full.to_owned()
@@ -293,16 +302,25 @@ fn time_form(
             };
             view! {
                 <div class="radio">
-                    <input class="radio__input" type="radio" name="time" id=input_id.clone() value=time.to_string() disabled=places == 0/>
+                    <input
+                        class="radio__input"
+                        type="radio"
+                        name="time"
+                        id=input_id.clone()
+                        value=time.to_string()
+                        disabled=places == 0
+                        checked=checked
+                        on:change=move |_| forms.chosen.set(key.clone())
+                    />
                     <label class="radio__label" for=input_id>{time_range(time, ends)} " · " {hint}</label>
                 </div>
             }
         })
         .collect_view();
-    let error = field_error("time", problems);
+    let error = field_error("time", forms.problems);
     view! {
         <h2 id="waktu">{move || t().choose_time}</h2>
-        <ActionForm action=book>
+        <ActionForm action=forms.book>
             <input type="hidden" name="application" value=id/>
             <input type="hidden" name="point" value=point/>
             <input type="hidden" name="day" value=day.to_string()/>
