@@ -111,6 +111,11 @@ impl Status {
     pub fn editable(self) -> bool {
         matches!(self, Status::Draft | Status::Returned)
     }
+
+    /// Only an application waiting for review or approved may hold a recording appointment.
+    pub fn bookable(self) -> bool {
+        matches!(self, Status::Submitted | Status::Approved)
+    }
 }
 
 /// One page of the form.

@@ -11,6 +11,7 @@ pub mod identifier;
 pub mod local_path;
 pub mod nik;
 pub mod office;
+pub mod process;
 pub mod regions;
 
 pub use date::Date;
