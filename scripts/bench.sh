@@ -87,3 +87,17 @@ PG_DB="portal_bench_$$"
 psql -q "$PG_URL" -c "CREATE DATABASE $PG_DB"
 target/release/booking_contention "${PG_URL%/*}/$PG_DB" 1000 5
 psql -q "$PG_URL" -c "DROP DATABASE $PG_DB"
+
+QUEUE_APPLICATIONS="${QUEUE_BENCH_APPLICATIONS:-1000000}"
+QUEUE_EVENTS="${QUEUE_BENCH_EVENTS:-5000000}"
+echo
+thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
+echo "Staff queue and search: $(thousands "$QUEUE_APPLICATIONS") applications and $(thousands "$QUEUE_EVENTS") events (target p99 under 20 ms)"
+cargo build --release --quiet -p server --bin staff_queue_bench
+target/release/staff_queue_bench "sqlite://$DATA/queue.db?mode=rwc" "$QUEUE_APPLICATIONS" "$QUEUE_EVENTS"
+rm -f "$DATA"/queue.db*
+PG_URL=$(scripts/test-postgres.sh start)
+PG_DB="portal_queue_$$"
+psql -q "$PG_URL" -c "CREATE DATABASE $PG_DB"
+target/release/staff_queue_bench "${PG_URL%/*}/$PG_DB" "$QUEUE_APPLICATIONS" "$QUEUE_EVENTS"
+psql -q "$PG_URL" -c "DROP DATABASE $PG_DB"

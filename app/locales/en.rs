@@ -177,6 +177,10 @@ pub const TEXTS: Texts = Texts {
         kitap_expires_soon: "Your KITAP expires in {n} days. Your KTP-el is valid only until your KITAP expires.",
         not_editable: "This application has been submitted and can no longer be changed, unless staff return it \
                        for a correction.",
+        returned_reason: "Staff returned your application for a correction. Their reason:",
+        rejected_reason: "Your application was rejected. The reason:",
+        history_heading: "What has happened so far",
+        waiting_for_cards: "Your card is waiting for blank cards: the office has run out of the blank cards KTP-el are printed on. It will be printed as soon as new ones arrive; you do not need to do anything.",
         check_title: "Check your answers",
         check_heading: "Check your answers before submitting",
         change: "Change",

@@ -175,6 +175,10 @@ pub const TEXTS: Texts = Texts {
         kitap_expires_soon: "KITAP Anda berakhir dalam {n} hari. KTP-el Anda hanya berlaku sampai KITAP berakhir.",
         not_editable: "Permohonan ini sudah dikirim dan tidak bisa diubah lagi, kecuali petugas \
                        mengembalikannya untuk diperbaiki.",
+        returned_reason: "Petugas mengembalikan permohonan Anda untuk diperbaiki. Alasannya:",
+        rejected_reason: "Permohonan Anda ditolak. Alasannya:",
+        history_heading: "Yang sudah terjadi",
+        waiting_for_cards: "KTP-el Anda menunggu blangko: stok blangko kartu di kantor sedang habis. Kartu akan dicetak begitu blangko baru datang; Anda tidak perlu melakukan apa pun.",
         check_title: "Periksa jawaban Anda",
         check_heading: "Periksa jawaban Anda sebelum mengirim",
         change: "Ubah",

@@ -6,27 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, phonePage, hydrated, check } from './support.js';
-import { codeSentTo } from './mail.js';
+import { signIn } from './citizen.js';
 import { pdf, png, bigPhoto } from './files.js';
 import { bookMoveAndCancel } from './appointment.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function signIn(page, email) {
-  await page.goto('/');
-  if (page.javaScript) await hydrated(page);
-  await page.getByRole('link', { name: 'Mulai permohonan' }).click();
-  await page.waitForURL('**/masuk');
-  const sentAfter = Date.now();
-  await page.getByLabel('Alamat email atau nomor HP').fill(email);
-  await page.getByRole('button', { name: 'Kirim kode' }).click();
-  await page.waitForURL('**/masuk/kode');
-  await page.getByLabel('Kode 6 angka').fill(await codeSentTo(email, { after: sentAfter - 1000 }));
-  await page.getByRole('button', { name: 'Lanjutkan' }).click();
-  await page.waitForURL('**/akun');
-}
 
 /** Presses the page's main button and waits for the next page (by its path's end). */
 async function saveAndGo(page, next) {

@@ -4,6 +4,7 @@
 //! server points                                 the service points and their counters
 //! server holiday add YYYY-MM-DD NAME [KIND]     a day off for every point (KIND: libur_nasional, cuti_bersama, lokal)
 //! server close POINT YYYY-MM-DD REASON          one point closed on one day
+//! server create-admin USERNAME [FULL NAME]      the first admin (or another): prints a one-time enrolment link
 //! ```
 //!
 //! A day off cancels the appointments on it and queues a message to each applicant, in one transaction.
@@ -17,6 +18,7 @@ pub enum Command {
     Points,
     Holiday { day: Date, name: String, kind: String },
     Close { point: String, day: Date, reason: String },
+    CreateAdmin { username: String, name: String },
 }
 
 /// The command in `args` (after the program's name); `None` when the arguments are not a command: the server runs.
@@ -42,7 +44,15 @@ pub fn parse(args: &[String]) -> Option<Result<Command, String>> {
             day,
             reason: (*reason).to_owned(),
         }),
-        _ => Err("usage: server [points | holiday add YYYY-MM-DD NAME [KIND] | close POINT YYYY-MM-DD REASON]".into()),
+        ["create-admin", username, name @ ..] => Ok(Command::CreateAdmin {
+            username: (*username).to_owned(),
+            name: name.join(" "),
+        }),
+        _ => Err(
+            "usage: server [points | holiday add YYYY-MM-DD NAME [KIND] | close POINT YYYY-MM-DD REASON | \
+                  create-admin USERNAME [FULL NAME]]"
+                .into(),
+        ),
     })
 }
 
@@ -51,6 +61,18 @@ pub async fn run(command: Command, config: &Config) -> Result<String, String> {
         .await
         .map_err(|e| e.to_string())?;
     let cancelled = match command {
+        Command::CreateAdmin { username, name } => {
+            let (_, token) =
+                crate::db::staff::create(&db, &username, &name, app::domain::process::Role::Admin, None, now())
+                    .await
+                    .map_err(|e| e.to_string())?;
+            return Ok(format!(
+                "admin {} created. Open this one-time link within 72 hours to choose a password and set up the \
+                 authenticator app:\n{}/petugas/daftar/{token}",
+                username.trim().to_lowercase(),
+                config.public_base_url.trim_end_matches('/')
+            ));
+        }
         Command::Points => {
             let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
             let points = crate::db::bookings::points(&mut conn)
@@ -100,6 +122,18 @@ mod tests {
 
     fn args(words: &[&str]) -> Vec<String> {
         words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn reads_create_admin() {
+        assert_eq!(
+            parse(&args(&["create-admin", "siti", "Siti", "Aminah"])),
+            Some(Ok(Command::CreateAdmin {
+                username: "siti".into(),
+                name: "Siti Aminah".into()
+            }))
+        );
+        assert!(matches!(parse(&args(&["create-admin"])), Some(Err(_))));
     }
 
     #[test]

@@ -14,5 +14,6 @@ pub mod documents;
 pub mod http;
 pub mod keys;
 pub mod notify;
+pub mod staff;
 pub mod startup;
 pub mod telemetry;

@@ -58,6 +58,7 @@ pub struct AppState {
     pub uploads: Arc<Uploads>,
     pub bookings: Bookings,
     pub printouts: Arc<Printouts>,
+    pub staff: crate::staff::StaffState,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +144,22 @@ impl Application {
         let staging_dir = config.data_dir.join("staging");
         let _ = std::fs::remove_dir_all(&staging_dir);
         let bookings: Bookings = Arc::new(CitizenBookings { db: db.clone() });
+        let store = Arc::new(store);
+        let staff = crate::staff::StaffState {
+            db: db.clone(),
+            tokens: Arc::new(SessionTokens::staff(
+                &session_key,
+                &config.public_base_url,
+                crate::staff::SESSION_SECS,
+                crate::staff::IDLE_SECS,
+            )),
+            store: store.clone(),
+            secure_cookies: config.is_https(),
+            stylesheet: assets
+                .find("/pkg", OUTPUT_NAME, ".css")
+                .unwrap_or_else(|| format!("/pkg/{OUTPUT_NAME}.css")),
+            public_base_url: config.public_base_url.clone(),
+        };
         let printouts = Arc::new(Printouts {
             db: db.clone(),
             tokens: tokens.clone(),
@@ -152,7 +169,7 @@ impl Application {
         let uploads = Arc::new(Uploads {
             db: db.clone(),
             tokens,
-            store: Arc::new(store),
+            store,
             inspector: Inspector::new(1),
             staging_dir,
             secure_cookies: config.is_https(),
@@ -167,6 +184,7 @@ impl Application {
             uploads,
             bookings,
             printouts,
+            staff,
         };
         let router = router(&config, state.clone());
         Ok(Application {
@@ -255,6 +273,7 @@ fn router(config: &Config, state: AppState) -> Router {
         .route("/berkas/{application}/{document}", get(documents::download))
         .route("/formulir/{application}", get(printouts::form))
         .route("/kalender/{application}", get(printouts::calendar))
+        .merge(crate::staff::router(state.staff.clone()))
         .route_layer(middleware::from_fn(metrics::label_route))
         .layer(middleware::from_fn(client_address))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

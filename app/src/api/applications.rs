@@ -74,9 +74,27 @@ pub struct ApplicationView {
     pub area_names: std::collections::BTreeMap<String, String>,
     /// The office's date when the page was made, so that the browser checks against the same day.
     pub today: Date,
+    /// Each state the application reached, oldest first, with the reason staff gave the applicant.
+    pub history: Vec<HistoryEntry>,
+    /// The card waits for personalization and the office has no blank cards: the applicant is told so.
+    pub waiting_for_cards: bool,
+}
+
+/// One step of an application's history as the applicant sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub day: Date,
+    pub status: Status,
+    /// The reason of a return or a rejection, written for the applicant.
+    pub reason: Option<String>,
 }
 
 impl ApplicationView {
+    /// The reason of the latest return or rejection.
+    pub fn latest_reason(&self) -> Option<&str> {
+        self.history.last().and_then(|h| h.reason.as_deref())
+    }
+
     pub fn document_kinds(&self) -> Vec<Document> {
         self.documents.iter().map(|d| d.document).collect()
     }

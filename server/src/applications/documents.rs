@@ -283,7 +283,18 @@ pub async fn download(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let download = match uploads.store.get(&stored.object_key).await {
+    scan_response(&uploads.store, stored, document, false).await
+}
+
+/// A stored scan as a response: streamed, never cached, never run. `staff_frame` lets the staff console show it
+/// in a frame of its own pages (a PDF beside the data); citizens' downloads may not be framed at all.
+pub(crate) async fn scan_response(
+    store: &DocumentStore,
+    stored: StoredDocument,
+    document: Document,
+    staff_frame: bool,
+) -> Response {
+    let download = match store.get(&stored.object_key).await {
         Ok(download) => download,
         Err(error) => {
             tracing::error!(%error, "could not read a stored scan");
@@ -304,7 +315,15 @@ pub async fn download(
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(header::CACHE_CONTROL, "private, no-store")
         // A scan is a picture or a PDF, never a page: nothing in it may run.
-        .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox")
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            if staff_frame {
+                "default-src 'none'; frame-ancestors 'self'"
+            } else {
+                "default-src 'none'; sandbox"
+            },
+        )
+        .header(header::X_FRAME_OPTIONS, if staff_frame { "SAMEORIGIN" } else { "DENY" })
         .body(Body::from_stream(download.stream))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 /// The audience of citizens' sessions; staff sessions get their own.
 pub const CITIZEN_AUDIENCE: &str = "portal-citizen";
+/// The audience of staff sessions: a citizen's token is never a staff token, nor the reverse.
+pub const STAFF_AUDIENCE: &str = "portal-staff";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -37,6 +39,10 @@ pub struct SessionTokens {
     issuer: String,
     audience: &'static str,
     pub ttl_secs: i64,
+    /// The table of the sessions: `sessions` for citizens, `staff_sessions` for staff.
+    table: &'static str,
+    /// Staff sessions end after this long without a request (their table has `last_seen_at`).
+    idle_secs: Option<i64>,
 }
 
 impl SessionTokens {
@@ -47,6 +53,18 @@ impl SessionTokens {
             issuer: issuer.to_owned(),
             audience,
             ttl_secs,
+            table: "sessions",
+            idle_secs: None,
+        }
+    }
+
+    /// Staff sessions: their own audience and table, and an idle timeout on top of the expiry.
+    pub fn staff(key: &Key, issuer: &str, ttl_secs: i64, idle_secs: i64) -> SessionTokens {
+        SessionTokens {
+            audience: STAFF_AUDIENCE,
+            table: "staff_sessions",
+            idle_secs: Some(idle_secs),
+            ..SessionTokens::new(key, issuer, STAFF_AUDIENCE, ttl_secs)
         }
     }
 
@@ -69,9 +87,12 @@ impl SessionTokens {
             aud: self.audience.to_owned(),
             iss: self.issuer.clone(),
         };
-        sqlx::query(
-            "INSERT INTO sessions (id, account_id, audience, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
+        let columns = if self.idle_secs.is_some() { ", last_seen_at" } else { "" };
+        let values = if self.idle_secs.is_some() { ", $4" } else { "" };
+        sqlx::query(&format!(
+            "INSERT INTO {} (id, account_id, audience, created_at, expires_at{columns}) VALUES ($1, $2, $3, $4, $5{values})",
+            self.table
+        ))
         .bind(&claims.jti)
         .bind(account)
         .bind(self.audience)
@@ -85,17 +106,36 @@ impl SessionTokens {
     /// The claims of a token that is well signed, unexpired, meant for us, and whose session was not ended.
     pub async fn authenticate(&self, db: &Db, token: &str) -> Result<Claims, TokenError> {
         let claims = decode::<Claims>(token, &self.decoding, &self.validation())?.claims;
-        let live: Option<(i64,)> = sqlx::query_as(
-            "SELECT expires_at FROM sessions WHERE id = $1 AND account_id = $2 AND audience = $3 AND revoked_at IS NULL",
-        )
+        let Some(idle) = self.idle_secs else {
+            let live: Option<(i64,)> = sqlx::query_as(&format!(
+                "SELECT expires_at FROM {} WHERE id = $1 AND account_id = $2 AND audience = $3 AND revoked_at IS NULL",
+                self.table
+            ))
+            .bind(&claims.jti)
+            .bind(&claims.sub)
+            .bind(self.audience)
+            .fetch_optional(&db.pool)
+            .await?;
+            return live.map(|_| claims).ok_or(TokenError::Revoked);
+        };
+        // One statement both checks the idle time and counts this request as activity.
+        let now = super::now();
+        let touched = sqlx::query(&format!(
+            "UPDATE {} SET last_seen_at = $1 WHERE id = $2 AND account_id = $3 AND audience = $4 \
+             AND revoked_at IS NULL AND last_seen_at >= $5",
+            self.table
+        ))
+        .bind(now)
         .bind(&claims.jti)
         .bind(&claims.sub)
         .bind(self.audience)
-        .fetch_optional(&db.pool)
+        .bind(now - idle)
+        .execute(&db.pool)
         .await?;
-        match live {
-            Some(_) => Ok(claims),
-            None => Err(TokenError::Revoked),
+        if touched.rows_affected() == 1 {
+            Ok(claims)
+        } else {
+            Err(TokenError::Revoked)
         }
     }
 
@@ -114,11 +154,14 @@ impl SessionTokens {
 
     /// Ends the session on the server: its token is refused from now on, even before it expires.
     pub async fn revoke(&self, db: &Db, jti: &str, now: i64) -> Result<(), TokenError> {
-        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(jti)
-            .execute(&db.pool)
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE {} SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            self.table
+        ))
+        .bind(now)
+        .bind(jti)
+        .execute(&db.pool)
+        .await?;
         Ok(())
     }
 }

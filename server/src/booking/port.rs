@@ -152,7 +152,7 @@ impl BookingsPort for CitizenBookings {
             }
             _ => None,
         };
-        let bookable = bookings::bookable(status);
+        let bookable = status.bookable();
         let eligible: Vec<&ServicePoint> = all_points.iter().filter(|p| p.serves(kind)).collect();
         let chosen = point.and_then(|p| eligible.iter().find(|e| e.id == p)).copied();
 

@@ -3,9 +3,11 @@
 
 use crate::{auth::random, db::Db};
 use app::{
-    api::applications::{ApplicationSummary, ApplicationView, Area, DocumentInfo},
+    api::applications::{ApplicationSummary, ApplicationView, Area, DocumentInfo, HistoryEntry},
     domain::{
         application::{Answers, Document, Kind, Section, Status, AREA_CHAIN},
+        office::office_date,
+        process::{Needs, Step},
         Date,
     },
 };
@@ -86,7 +88,17 @@ pub async fn get(db: &Db, account: &str, id: &str, today: Date) -> Result<Option
             .bind(account)
             .fetch_optional(&db.pool)
             .await?;
-    let Some(row) = row else { return Ok(None) };
+    match row {
+        Some(row) => view_of(db, row, today).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The application of a row with `id, kind, status, reference, answers`: its scans and the names of its areas.
+/// Only for a row the caller was allowed to read (the applicant's own, or one in a staff member's scope).
+pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Result<ApplicationView, StoreError> {
+    let id: String = row.try_get("id")?;
+    let id = id.as_str();
     let documents =
         sqlx::query("SELECT kind, content_type, bytes FROM documents WHERE application_id = $1 ORDER BY kind")
             .bind(id)
@@ -103,6 +115,14 @@ pub async fn get(db: &Db, account: &str, id: &str, today: Date) -> Result<Option
             })
             .collect();
     let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
+    let stock: Option<i64> = if status_of(&row.try_get::<String, _>("status")?) == Status::Personalizing {
+        sqlx::query_as::<_, (i64,)>("SELECT quantity FROM blank_card_stock WHERE id = 1")
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|(q,)| q)
+    } else {
+        None
+    };
     let codes: Vec<String> = AREA_CHAIN
         .iter()
         .map(|f| answers.get(*f).cloned().unwrap_or_default())
@@ -117,7 +137,7 @@ pub async fn get(db: &Db, account: &str, id: &str, today: Date) -> Result<Option
             .await?
             .into_iter()
             .collect();
-    Ok(Some(ApplicationView {
+    Ok(ApplicationView {
         id: row.try_get("id")?,
         kind: kind_of(&row.try_get::<String, _>("kind")?),
         status: status_of(&row.try_get::<String, _>("status")?),
@@ -126,7 +146,38 @@ pub async fn get(db: &Db, account: &str, id: &str, today: Date) -> Result<Option
         reference: row.try_get("reference")?,
         area_names,
         today,
-    }))
+        history: history(db, id).await?,
+        waiting_for_cards: false,
+    })
+    .map(|mut view| {
+        view.waiting_for_cards = view.status == Status::Personalizing && stock.is_some_and(|s| s <= 0);
+        view
+    })
+}
+
+/// The states an application reached, as its applicant sees them: staff's notes stay with staff, except the
+/// reasons written for the applicant (a return, a rejection).
+async fn history(db: &Db, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT at, to_status, step, note FROM application_events WHERE application_id = $1 ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, status, step, note)| {
+            let for_applicant = step
+                .as_deref()
+                .and_then(Step::parse)
+                .is_some_and(|s| s.needs() == Needs::Reason);
+            HistoryEntry {
+                day: office_date(at),
+                status: status_of(&status),
+                reason: note.filter(|_| for_applicant),
+            }
+        })
+        .collect())
 }
 
 /// The status of an application of `account`, or `NotFound`.
@@ -218,13 +269,28 @@ pub async fn submit(db: &Db, account: &str, id: &str, now: i64) -> Result<String
         .await?;
     // A returned application keeps the number it was given the first time.
     let reference = existing.and_then(|(r,)| r).unwrap_or_else(|| new_reference(now));
+    let (kind, json): (String, String) = sqlx::query_as("SELECT kind, answers FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let answers: Answers = serde_json::from_str(&json)?;
+    // Where staff handle it until a booking names a point: the applicant's district point, or the Dinas for
+    // foreign residents and anyone whose district has no point.
+    let district = if kind_of(&kind) == Kind::Foreigner {
+        String::new()
+    } else {
+        answers.get("district").cloned().unwrap_or_default()
+    };
     sqlx::query(
-        "UPDATE applications SET status = $1, reference = $2, submitted_at = $3, updated_at = $3 \
-         WHERE id = $4 AND account_id = $5",
+        "UPDATE applications SET status = $1, reference = $2, submitted_at = $3, updated_at = $3, nik = $4, \
+         point_id = COALESCE((SELECT id FROM service_points WHERE id = $5 AND active = 1), 'dinas') \
+         WHERE id = $6 AND account_id = $7",
     )
     .bind(Status::Submitted.code())
     .bind(&reference)
     .bind(now)
+    .bind(answers.get("nik").map(String::as_str))
+    .bind(district)
     .bind(id)
     .bind(account)
     .execute(&mut *tx)

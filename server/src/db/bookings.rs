@@ -285,11 +285,6 @@ async fn lock_application(
     Ok((Kind::parse(&kind).unwrap_or(Kind::Citizen), status))
 }
 
-/// Whether an application in `status` may hold a booking.
-pub fn bookable(status: Status) -> bool {
-    matches!(status, Status::Submitted | Status::Approved)
-}
-
 /// One slot of one point on one day: the key of a `slot_usage` row.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Slot {
@@ -364,7 +359,7 @@ pub async fn book(
 ) -> Result<Booking, BookingError> {
     let mut tx = db.pool.begin().await?;
     let (kind, status) = lock_application(&mut tx, account, application, now).await?;
-    if !bookable(status) {
+    if !status.bookable() {
         return Err(BookingIssue::NotBookable.into());
     }
     // Read inside the transaction: a holiday added meanwhile is seen, and the pool is not asked for a second
@@ -446,6 +441,12 @@ pub async fn book(
         }
         return Err(error.into());
     }
+    // Staff at the booked point handle the application from now on.
+    sqlx::query("UPDATE applications SET point_id = $1 WHERE id = $2")
+        .bind(&booking.point_id)
+        .bind(application)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(booking)
 }

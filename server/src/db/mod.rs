@@ -7,7 +7,9 @@
 
 pub mod applications;
 pub mod bookings;
+pub mod process;
 pub mod reference_data;
+pub mod staff;
 
 use sqlx::{any::AnyPoolOptions, AnyPool, Executor};
 use std::time::Duration;

@@ -22,7 +22,7 @@ pub async fn start(app: &TestApp, mailbox: &str, kind: &str) -> (String, String)
     (session, id)
 }
 
-async fn save(
+pub async fn save(
     app: &TestApp,
     session: &str,
     id: &str,

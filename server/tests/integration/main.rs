@@ -14,3 +14,4 @@ mod reference_data;
 mod security;
 mod sign_in;
 mod sign_in_pages;
+mod staff;

@@ -8,7 +8,8 @@ use crate::{
         auth::ACCOUNT_PAGE,
         bookings::booking_page,
     },
-    domain::application::{next_section, section_done},
+    components::form::long_day,
+    domain::application::{next_section, section_done, Status},
     i18n::use_i18n,
 };
 use leptos::prelude::*;
@@ -48,12 +49,41 @@ fn tasks(app: ApplicationView) -> AnyView {
     let id = app.id.clone();
     let kind = app.kind;
     let status = app.status;
+    let reason = app.latest_reason().map(str::to_owned).map(|reason| {
+        let intro = move || {
+            if status == Status::Rejected {
+                t().rejected_reason
+            } else {
+                t().returned_reason
+            }
+        };
+        view! { <div class="notice notice--important"><p>{intro}</p><p><q>{reason}</q></p></div> }
+    });
+    let waiting = app
+        .waiting_for_cards
+        .then(|| view! { <p class="notice notice--important">{move || t().waiting_for_cards}</p> });
+    let history = (app.history.len() > 1).then(|| {
+        let steps = app
+            .history
+            .iter()
+            .map(|h| {
+                let (day, step) = (h.day, h.status);
+                view! { <li><strong>{move || status_name(i18n.t(), step)}</strong> " · " {move || long_day(i18n.t(), day)}</li> }
+            })
+            .collect_view();
+        view! {
+            <h2>{move || t().history_heading}</h2>
+            <ol class="timeline">{steps}</ol>
+        }
+    });
     view! {
         <Title text=move || kind_name(i18n.t(), kind)/>
         <div class="container narrow">
             <h1>{move || kind_name(i18n.t(), kind)}</h1>
             <p>{move || t().status_label} ": " <strong>{move || status_name(i18n.t(), status)}</strong></p>
             {app.reference.clone().map(|r| view! { <p>{move || t().reference_label} ": " <strong class="reference">{r}</strong></p> })}
+            {reason}
+            {waiting}
             {if editable {
                 view! { <p>{move || t().tasks_intro}</p> }.into_any()
             } else {
@@ -79,6 +109,7 @@ fn tasks(app: ApplicationView) -> AnyView {
                     .into_any()
                 }
             }}
+            {history}
             <p><a href=ACCOUNT_PAGE>{move || t().to_my_applications}</a></p>
         </div>
     }

@@ -1,0 +1,317 @@
+//! The console's strings, in Bahasa Indonesia and English. One macro line per key gives both languages, so a key
+//! without its translation does not build. Statuses and the applicant's answers reuse the citizen pages' texts.
+
+use app::{
+    domain::{
+        application::Status,
+        process::{ProcessError, Role, Step},
+    },
+    i18n::Locale,
+};
+
+macro_rules! texts {
+    ($($key:ident: $id:expr, $en:expr;)*) => {
+        pub struct T { $(pub $key: &'static str,)* }
+        pub const ID: T = T { $($key: $id,)* };
+        pub const EN: T = T { $($key: $en,)* };
+    };
+}
+
+texts! {
+    console: "Konsol Petugas", "Staff console";
+    office: "Disdukcapil Kabupaten Bengkalis", "Disdukcapil of Bengkalis Regency";
+    skip: "Langsung ke isi", "Skip to content";
+    sign_in: "Masuk", "Sign in";
+    sign_out: "Keluar", "Sign out";
+    username: "Nama pengguna", "Username";
+    password: "Kata sandi", "Password";
+    totp_code: "Kode dari aplikasi autentikator", "Code from the authenticator app";
+    totp_hint: "6 angka, berganti setiap 30 detik.", "6 digits; it changes every 30 seconds.";
+    sign_in_failed: "Nama pengguna, kata sandi atau kode salah.", "The username, password or code is wrong.";
+    there_is_a_problem: "Ada masalah", "There is a problem";
+    enrol_title: "Aktifkan akun petugas", "Activate your staff account";
+    enrol_intro: "Pindai kode QR dengan aplikasi autentikator (misalnya Google Authenticator atau FreeOTP), pilih kata sandi, lalu masukkan kode pertama dari aplikasi.", "Scan the QR code with an authenticator app (for example Google Authenticator or FreeOTP), choose a password, then type the first code the app shows.";
+    enrol_secret: "Tidak bisa memindai? Ketik kunci ini", "Cannot scan? Type this key";
+    enrol_password_hint: "Paling sedikit 12 karakter.", "At least 12 characters.";
+    enrol_password_short: "Kata sandi harus paling sedikit 12 karakter.", "The password must have at least 12 characters.";
+    enrol_code_wrong: "Kode tidak cocok. Periksa jam ponsel lalu masukkan kode yang sedang tampil.", "The code does not match. Check the phone's clock and type the code it shows now.";
+    enrol_expired: "Tautan aktivasi ini tidak berlaku lagi. Mintalah tautan baru kepada admin.", "This activation link no longer works. Ask an admin for a new one.";
+    enrol_button: "Aktifkan", "Activate";
+    enrol_done: "Akun aktif. Silakan masuk.", "Your account is active. Please sign in.";
+    queue: "Antrean", "Queue";
+    queue_title: "Antrean permohonan", "Applications queue";
+    counter: "Loket hari ini", "Today's counter";
+    cards: "Blangko KTP-el", "Blank cards";
+    access_log: "Log akses", "Access log";
+    accounts: "Akun petugas", "Staff accounts";
+    filter: "Saring", "Filter";
+    state: "Status", "State";
+    kind: "Jenis", "Kind";
+    point: "Tempat layanan", "Service point";
+    all: "Semua", "All";
+    kind_wni: "WNI", "Citizen";
+    kind_wna: "WNA (ITAP)", "Foreign resident (ITAP)";
+    search: "Cari", "Search";
+    search_label: "Nomor registrasi atau NIK", "Registration number or NIK";
+    search_hint: "Ketik, atau pindai kode QR di formulir pemohon.", "Type it, or scan the QR code on the applicant's form.";
+    search_none: "Tidak ada permohonan dengan nomor itu.", "No application has that number.";
+    search_results: "Hasil pencarian", "Search results";
+    reference: "Nomor registrasi", "Registration number";
+    name: "Nama", "Name";
+    nik: "NIK", "NIK";
+    submitted: "Diajukan", "Submitted";
+    claimed_by: "Diklaim oleh", "Claimed by";
+    empty_queue: "Tidak ada permohonan di sini.", "There are no applications here.";
+    next_page: "Halaman berikutnya", "Next page";
+    first_page: "Halaman pertama", "First page";
+    back_to_queue: "Kembali ke antrean", "Back to the queue";
+    data: "Data pemohon", "The applicant's data";
+    scans: "Pindaian", "Scans";
+    open_full: "Buka ukuran penuh", "Open at full size";
+    no_scan: "Belum diunggah", "Not uploaded";
+    nik_decoded: "Dari NIK", "From the NIK";
+    birth_date: "Tanggal lahir", "Date of birth";
+    sex: "Jenis kelamin", "Sex";
+    region: "Wilayah pendaftaran pertama", "Area of first registration";
+    male: "Laki-laki", "Male";
+    female: "Perempuan", "Female";
+    warnings: "Perhatian", "Warnings";
+    warn_birth_date: "Tanggal lahir yang diisi tidak sama dengan tanggal lahir dari NIK.", "The date of birth given differs from the one in the NIK.";
+    warn_sex: "Jenis kelamin yang diisi tidak sama dengan NIK.", "The sex given differs from the NIK.";
+    warn_nik_invalid: "NIK tidak valid.", "The NIK is not valid.";
+    warn_kitap_soon: "KITAP akan habis masa berlakunya dalam 30 hari.", "The KITAP expires within 30 days.";
+    warn_kitap_expired: "KITAP sudah habis masa berlakunya.", "The KITAP has expired.";
+    changed: "Diubah sejak dikembalikan", "Changed since it was returned";
+    claim: "Klaim permohonan ini", "Claim this application";
+    release: "Lepaskan klaim", "Release the claim";
+    claim_needed: "Klaim permohonan ini sebelum bertindak, agar tidak dikerjakan dua orang sekaligus.", "Claim this application before acting, so that two people do not work on it at once.";
+    claimed_by_you: "Anda mengklaim permohonan ini.", "You hold the claim on this application.";
+    claimed_by_other: "Permohonan ini sedang diklaim oleh", "This application is claimed by";
+    actions: "Tindakan", "Actions";
+    no_actions: "Tidak ada tindakan untuk peran Anda pada status ini.", "Your role has no action in this state.";
+    reason: "Alasan (dibaca pemohon)", "Reason (the applicant reads it)";
+    note: "Catatan", "Note";
+    afis_reference: "Nomor referensi AFIS", "AFIS reference";
+    history: "Riwayat", "History";
+    applicant: "Pemohon", "Applicant";
+    booking: "Jadwal perekaman", "Recording appointment";
+    no_booking: "Belum ada jadwal.", "No appointment yet.";
+    arrived: "Sudah datang", "Arrived";
+    mark_arrived: "Tandai datang", "Mark as arrived";
+    open: "Buka", "Open";
+    time: "Jam", "Time";
+    no_appointments: "Tidak ada jadwal hari ini di tempat layanan ini.", "There are no appointments here today.";
+    counter_point: "Tempat layanan Anda", "Your service point";
+    counter_no_point: "Akun Anda tidak terikat pada satu tempat layanan.", "Your account is not tied to one service point.";
+    stock_now: "Stok blangko saat ini", "Blank cards in stock";
+    stock_change: "Perubahan (misalnya 500 untuk kiriman, -3 untuk koreksi)", "Change (for example 500 for a delivery, -3 for a correction)";
+    stock_note: "Keterangan", "Remark";
+    stock_save: "Catat", "Record";
+    stock_bad: "Masukkan bilangan bulat yang tidak membuat stok di bawah nol.", "Type a whole number that does not take the stock below zero.";
+    stock_history: "Perubahan terakhir", "Latest changes";
+    stock_empty_warning: "Stok habis: permohonan yang menunggu pencetakan menampilkan \"menunggu blangko\" kepada pemohon.", "Out of stock: applications waiting for printing show \"waiting for blank cards\" to the applicant.";
+    when: "Waktu", "When";
+    who: "Siapa", "Who";
+    what: "Apa", "What";
+    filter_reference: "Saring menurut nomor registrasi", "Filter by registration number";
+    create_account: "Buat akun", "Create an account";
+    display_name: "Nama lengkap", "Full name";
+    role: "Peran", "Role";
+    role_operator: "Operator", "Operator";
+    role_supervisor: "Supervisor", "Supervisor";
+    role_admin: "Admin", "Admin";
+    point_for_operator: "Tempat layanan (untuk operator)", "Service point (for operators)";
+    create: "Buat", "Create";
+    enrolment_link: "Tautan aktivasi (sekali pakai, berlaku 72 jam). Berikan langsung kepada pemiliknya:", "Activation link (one use, valid 72 hours). Hand it to its owner in person:";
+    disabled: "Nonaktif", "Disabled";
+    active: "Aktif", "Active";
+    not_enrolled: "Belum aktivasi", "Not activated";
+    disable: "Nonaktifkan", "Disable";
+    enable: "Aktifkan kembali", "Enable";
+    change_role: "Ubah peran", "Change role";
+    new_link: "Tautan aktivasi baru", "New activation link";
+    account_error: "Nama pengguna 3–32 huruf kecil, angka, titik, strip atau garis bawah, belum dipakai; operator perlu tempat layanan.", "A username has 3–32 lowercase letters, digits, dots, dashes or underscores and is not taken; an operator needs a service point.";
+    saved: "Tersimpan.", "Saved.";
+    not_found: "Halaman tidak ditemukan", "Page not found";
+    not_found_body: "Permohonan ini tidak ada, atau tidak termasuk tempat layanan Anda.", "This application does not exist, or it is not at your service point.";
+    confirm_record: "Saya menyatakan: formulir sudah dimasukkan ke database kependudukan, data diverifikasi langsung, foto, tanda tangan, sidik jari dan iris sudah direkam, formulir ditandatangani dan dicap.", "I confirm: the form was entered into the population database, the data were verified in person, photo, signature, fingerprints and iris were recorded, and the form was signed and stamped.";
+    confirm_handover: "Saya menyatakan: verifikasi sidik jari 1:1 sudah dilakukan dan hasilnya sesuai tombol yang saya tekan.", "I confirm: the 1:1 fingerprint check was done, and its result is the button I press.";
+    mismatch_effect: "Kartu ditahan dan dikembalikan ke Kemendagri untuk dimusnahkan; permohonan ke klarifikasi.", "The card is withheld and returned to Kemendagri for destruction; the application goes to clarification.";
+    done_step: "Langkah tercatat.", "Step recorded.";
+    language: "English", "Bahasa Indonesia";
+    signed_in_as: "Masuk sebagai", "Signed in as";
+    waiting_for_cards: "Menunggu blangko KTP-el", "Waiting for blank cards";
+}
+
+pub fn texts(locale: Locale) -> &'static T {
+    match locale {
+        Locale::Id => &ID,
+        Locale::En => &EN,
+    }
+}
+
+pub fn status(locale: Locale, status: Status) -> &'static str {
+    let i = Status::ALL.iter().position(|s| *s == status).unwrap_or(0);
+    locale.texts().application.statuses[i]
+}
+
+pub fn role(t: &T, role: Role) -> &'static str {
+    match role {
+        Role::Operator => t.role_operator,
+        Role::Supervisor => t.role_supervisor,
+        Role::Admin => t.role_admin,
+    }
+}
+
+/// The button of each step, and how the history names it.
+pub fn step(locale: Locale, step: Step) -> &'static str {
+    let en = locale == Locale::En;
+    match step {
+        Step::Approve => {
+            if en {
+                "Approve"
+            } else {
+                "Setujui"
+            }
+        }
+        Step::Return => {
+            if en {
+                "Return for a correction"
+            } else {
+                "Kembalikan untuk diperbaiki"
+            }
+        }
+        Step::Reject => {
+            if en {
+                "Reject"
+            } else {
+                "Tolak"
+            }
+        }
+        Step::Record => {
+            if en {
+                "Recorded at the appointment"
+            } else {
+                "Perekaman selesai"
+            }
+        }
+        Step::SendToAfis => {
+            if en {
+                "Sent to AFIS"
+            } else {
+                "Dikirim ke AFIS"
+            }
+        }
+        Step::AfisSingle => {
+            if en {
+                "AFIS: single identity"
+            } else {
+                "AFIS: identitas tunggal"
+            }
+        }
+        Step::AfisDuplicate => {
+            if en {
+                "AFIS: duplicate identity"
+            } else {
+                "AFIS: identitas ganda"
+            }
+        }
+        Step::ClarificationResolved => {
+            if en {
+                "Clarification: resolved"
+            } else {
+                "Klarifikasi: selesai"
+            }
+        }
+        Step::ClarificationRetry => {
+            if en {
+                "Clarification: back to AFIS"
+            } else {
+                "Klarifikasi: kirim ulang ke AFIS"
+            }
+        }
+        Step::ClarificationReject => {
+            if en {
+                "Clarification: reject"
+            } else {
+                "Klarifikasi: tolak"
+            }
+        }
+        Step::CardReady => {
+            if en {
+                "Card printed and at the service point"
+            } else {
+                "Kartu dicetak dan ada di tempat layanan"
+            }
+        }
+        Step::HandoverMatch => {
+            if en {
+                "Handover: fingerprints match, card issued"
+            } else {
+                "Penyerahan: sidik jari cocok, kartu diserahkan"
+            }
+        }
+        Step::HandoverMismatch => {
+            if en {
+                "Handover: fingerprints do not match"
+            } else {
+                "Penyerahan: sidik jari tidak cocok"
+            }
+        }
+    }
+}
+
+pub fn refusal(locale: Locale, error: ProcessError) -> &'static str {
+    let en = locale == Locale::En;
+    match error {
+        ProcessError::WrongState => {
+            if en {
+                "This step cannot be taken in the application's state."
+            } else {
+                "Langkah ini tidak dapat dilakukan pada status permohonan saat ini."
+            }
+        }
+        ProcessError::WrongRole => {
+            if en {
+                "Your role may not take this step."
+            } else {
+                "Peran Anda tidak boleh melakukan langkah ini."
+            }
+        }
+        ProcessError::ReasonMissing => {
+            if en {
+                "Give a reason."
+            } else {
+                "Isi alasannya."
+            }
+        }
+        ProcessError::ReasonTooLong => {
+            if en {
+                "The reason is too long (500 characters at most)."
+            } else {
+                "Alasan terlalu panjang (paling banyak 500 karakter)."
+            }
+        }
+        ProcessError::AfisReferenceMissing => {
+            if en {
+                "Give the AFIS reference."
+            } else {
+                "Isi nomor referensi AFIS."
+            }
+        }
+        ProcessError::NotConfirmed => {
+            if en {
+                "Tick the confirmation first."
+            } else {
+                "Centang pernyataannya terlebih dahulu."
+            }
+        }
+        ProcessError::NoBlankCards => {
+            if en {
+                "There are no blank cards in stock."
+            } else {
+                "Stok blangko KTP-el habis."
+            }
+        }
+    }
+}
