@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the browser tests against the real release server: a fresh data folder, SQLite, a free loopback port.
+# Runs the browser tests (or the files named, relative to end2end/) against the real release server: a fresh data folder, SQLite, a free loopback port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +32,4 @@ ADMIN_LINK=$(DATA_DIR="$DATA/data" PUBLIC_BASE_URL="http://127.0.0.1:$PORT" RUST
   target/release/server create-admin admin "Admin Dinas" | tail -n 1)
 
 cd end2end
-ADMIN_LINK="$ADMIN_LINK" BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" node --test --test-concurrency=1 --test-timeout=300000 tests/ || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }
+ADMIN_LINK="$ADMIN_LINK" BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" node --test --test-concurrency=1 --test-timeout=300000 "${@:-tests/}" || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }

@@ -41,6 +41,8 @@ export async function submittedApplication(page, { nik, name, birthDate }) {
   assert.equal(uploaded.status(), 200, await uploaded.text());
   const sent = await page.request.post('/api/permohonan/kirim', { form: { application: id }, headers: JSON_ACCEPT });
   assert.equal(sent.status(), 200, await sent.text());
-  const reference = (await sent.text()).match(/BKS-\d{6}-[A-Z2-9]{6}/)[0];
+  await page.goto(`/permohonan/${id}`);
+  const reference = (await page.textContent('.reference')).trim();
+  assert.match(reference, /^BKS-\d{6}-[A-Z2-9]{6}$/);
   return { id, reference };
 }

@@ -161,7 +161,7 @@ test('operators review and supervisors run the card process to issued, through c
   const supervisor = await phonePage(browser, { javaScript: false });
   await staffSignIn(supervisor, `kepala${stamp}`, await enrol(supervisor, supervisorLink, 'supervisor'));
   await supervisor.goto('/petugas/blangko');
-  await supervisor.getByLabel(/Perubahan/).fill('100');
+  await supervisor.getByRole('textbox', { name: /Perubahan/ }).fill('100');
   await supervisor.getByLabel('Keterangan').fill('Kiriman Kemendagri');
   await supervisor.getByRole('button', { name: 'Catat' }).click();
   assert.equal(await supervisor.getAttribute('[data-stock]', 'data-stock'), '100');

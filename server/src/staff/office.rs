@@ -63,7 +63,7 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
         @if rows.is_empty() {
             p { (t.no_appointments) }
         } @else {
-            div class="table-scroll" {
+            div class="table-scroll" tabindex="0" role="region" aria-label=(t.counter) {
                 table class="table" {
                     thead { tr { th scope="col" { (t.time) } th scope="col" { (t.reference) } th scope="col" { (t.name) }
                         th scope="col" { (t.state) } th scope="col" { (t.arrived) } } }
@@ -149,7 +149,7 @@ pub async fn cards(State(state): State<StaffState>, signed: Signed, Query(query)
             button class="button" type="submit" { (t.stock_save) }
         }
         h2 { (t.stock_history) }
-        div class="table-scroll" {
+        div class="table-scroll" tabindex="0" role="region" aria-label=(t.stock_history) {
             table class="table" {
                 thead { tr { th scope="col" { (t.when) } th scope="col" { (t.who) } th scope="col" { (t.stock_change) }
                     th scope="col" { (t.stock_now) } th scope="col" { (t.stock_note) } } }
@@ -217,7 +217,7 @@ pub async fn access_log(State(state): State<StaffState>, signed: Signed, Query(q
                 button class="button button--secondary" type="submit" { (t.filter) }
             }
         }
-        div class="table-scroll" {
+        div class="table-scroll" tabindex="0" role="region" aria-label=(t.access_log) {
             table class="table" {
                 thead { tr { th scope="col" { (t.when) } th scope="col" { (t.who) } th scope="col" { (t.reference) } th scope="col" { (t.what) } } }
                 tbody {

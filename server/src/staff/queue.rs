@@ -50,7 +50,7 @@ pub fn rows_table(t: &texts::T, locale: Locale, rows: &[QueueRow]) -> Markup {
         @if rows.is_empty() {
             p { (t.empty_queue) }
         } @else {
-            div class="table-scroll" {
+            div class="table-scroll" tabindex="0" role="region" aria-label=(t.queue) {
                 table class="table" {
                     thead { tr {
                         th scope="col" { (t.reference) } th scope="col" { (t.name) } th scope="col" { (t.nik) }
