@@ -125,6 +125,11 @@ test('operators review and supervisors run the card process to issued, through c
   const adminSecret = await enrol(admin, process.env.ADMIN_LINK, 'admin');
   await staffSignIn(admin, 'admin', adminSecret);
   await check(admin, 'staff accounts');
+  await admin.goto('/petugas/kalender');
+  await check(admin, 'the calendar');
+  await admin.getByRole('link', { name: /^Ubah: / }).first().click();
+  await admin.getByRole('button', { name: 'Simpan' }).waitFor();
+  await check(admin, 'a service point\'s hours');
   const operatorLink = await createAccount(admin, { username: `operator${stamp}`, name: 'Rina Operator', role: 'operator', point: '14.03.01' });
   await check(admin, 'an account created, its enrolment link shown');
   const supervisorLink = await createAccount(admin, { username: `kepala${stamp}`, name: 'Budi Supervisor', role: 'supervisor' });

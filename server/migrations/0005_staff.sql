@@ -14,6 +14,9 @@ CREATE TABLE staff (
     enrolment_hash       TEXT,
     enrolment_expires_at BIGINT,
     disabled_at          BIGINT,
+    -- Consecutive failed sign-ins; from the fifth, the account refuses every sign-in until `locked_until`.
+    failed_sign_ins      INTEGER NOT NULL DEFAULT 0,
+    locked_until         BIGINT,
     created_at           BIGINT NOT NULL
 );
 

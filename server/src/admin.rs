@@ -1,4 +1,5 @@
-//! Calendar commands of the server binary, for the office until the staff console has its pages:
+//! Commands of the server binary: the first admin account, and the calendar (also at `/petugas/kalender`), for
+//! scripts and for the office before anyone has signed in:
 //!
 //! ```text
 //! server points                                 the service points and their counters

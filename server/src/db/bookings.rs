@@ -594,3 +594,46 @@ async fn cancel_day(
         .await?;
     Ok(cancelled)
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The admin's changes to a point's schedule, and the days off to come.
+
+/// Sets a point's counters and its opening hours (one entry per open weekday; a weekday left out is closed).
+/// Appointments already booked keep their time.
+pub async fn set_schedule(db: &Db, point: &str, counters: u32, hours: &[Hours]) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let updated = sqlx::query("UPDATE service_points SET counters = $1 WHERE id = $2")
+        .bind(counters as i32)
+        .bind(point)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM opening_hours WHERE point_id = $1")
+        .bind(point)
+        .execute(&mut *tx)
+        .await?;
+    for h in hours {
+        sqlx::query("INSERT INTO opening_hours (point_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)")
+            .bind(point)
+            .bind(i32::from(h.weekday))
+            .bind(h.opens.to_string())
+            .bind(h.closes.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A day off to come: (day, the point closed or `None` for a holiday of every point, name or reason).
+pub async fn days_off(db: &Db, from: Date) -> Result<Vec<(String, Option<String>, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT day, NULL AS point_id, name FROM holidays WHERE day >= $1 \
+         UNION ALL SELECT day, point_id, reason FROM closures WHERE day >= $1 ORDER BY 1, 2 LIMIT 100",
+    )
+    .bind(from.to_string())
+    .fetch_all(&db.pool)
+    .await
+}

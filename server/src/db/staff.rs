@@ -193,10 +193,38 @@ pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>,
     }))
 }
 
+/// Failed sign-ins in a row before an account refuses every sign-in for [`LOCK_SECS`].
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+pub const LOCK_SECS: i64 = 15 * 60;
+
+/// Whether `username` is locked by failed sign-ins at `now`.
+pub async fn locked(db: &Db, username: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT failed_sign_ins FROM staff WHERE username = $1 AND failed_sign_ins >= $2 AND locked_until > $3",
+    )
+    .bind(username.trim().to_lowercase())
+    .bind(MAX_FAILED_SIGN_INS)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Counts a failed sign-in of `username` (nothing happens for a name no account has).
+pub async fn sign_in_failed(db: &Db, username: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff SET failed_sign_ins = failed_sign_ins + 1, locked_until = $1 WHERE username = $2")
+        .bind(now + LOCK_SECS)
+        .bind(username.trim().to_lowercase())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Spends a TOTP step: `false` when it (or a later one) was already used, so a code works once.
 pub async fn use_totp_step(db: &Db, id: &str, step: i64) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(
-        "UPDATE staff SET last_totp_step = $1 WHERE id = $2 AND (last_totp_step IS NULL OR last_totp_step < $1)",
+        "UPDATE staff SET last_totp_step = $1, failed_sign_ins = 0, locked_until = NULL \
+         WHERE id = $2 AND (last_totp_step IS NULL OR last_totp_step < $1)",
     )
     .bind(step)
     .bind(id)

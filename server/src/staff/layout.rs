@@ -79,7 +79,7 @@ fn links(signed: &Signed) -> Vec<(&'static str, &'static str)> {
             ("/petugas/blangko", t.cards),
             ("/petugas/log-akses", t.access_log),
         ],
-        Role::Admin => vec![("/petugas/akun", t.accounts)],
+        Role::Admin => vec![("/petugas/akun", t.accounts), ("/petugas/kalender", t.calendar)],
     }
 }
 

@@ -4,6 +4,7 @@
 //! disabled account or a new role counts at once.
 
 pub mod accounts;
+pub mod calendar;
 pub mod layout;
 pub mod office;
 pub mod password;
@@ -85,6 +86,13 @@ pub fn router<S>(state: StaffState) -> Router<S> {
         .route("/petugas/log-akses", get(office::access_log))
         .route("/petugas/akun", get(accounts::page).post(accounts::create))
         .route("/petugas/akun/{id}", post(accounts::change))
+        .route("/petugas/kalender", get(calendar::page))
+        .route("/petugas/kalender/libur", post(calendar::add_holiday))
+        .route("/petugas/kalender/tutup", post(calendar::close_point))
+        .route(
+            "/petugas/kalender/{point}",
+            get(calendar::point_page).post(calendar::save_point),
+        )
         .with_state(state)
 }
 

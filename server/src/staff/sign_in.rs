@@ -79,14 +79,23 @@ pub struct SignInForm {
 
 pub async fn submit(State(state): State<StaffState>, headers: HeaderMap, Form(input): Form<SignInForm>) -> Response {
     let t = texts::texts(locale_of(&headers));
-    let refuse = || {
+    let now = now();
+    // Every refusal looks the same, and counts against the username: five in a row lock it for 15 minutes.
+    let refuse = || async {
+        if let Err(error) = staff::sign_in_failed(&state.db, &input.username, now).await {
+            return super::failed(error);
+        }
         respond(
             StatusCode::UNAUTHORIZED,
             sign_in_page(&state, &headers, &input.username, Some(t.sign_in_failed), None),
         )
     };
-    let credentials = match staff::credentials(&state.db, &input.username).await {
-        Ok(found) => found,
+    let credentials = match staff::locked(&state.db, &input.username, now).await {
+        Ok(true) => return refuse().await,
+        Ok(false) => match staff::credentials(&state.db, &input.username).await {
+            Ok(found) => found,
+            Err(error) => return super::failed(error),
+        },
         Err(error) => return super::failed(error),
     };
     // argon2 runs on a blocking thread: a sign-in must not hold up other requests.
@@ -99,17 +108,16 @@ pub async fn submit(State(state): State<StaffState>, headers: HeaderMap, Form(in
         .await
         .unwrap_or(false);
     let Some(credentials) = credentials.filter(|_| password_ok) else {
-        return refuse();
+        return refuse().await;
     };
-    let now = now();
     let Some(step) = totp::matching_step(&credentials.totp_secret, &input.code, now)
         .filter(|step| credentials.last_totp_step.is_none_or(|last| *step > last))
     else {
-        return refuse();
+        return refuse().await;
     };
     match staff::use_totp_step(&state.db, &credentials.member.id, step).await {
         Ok(true) => {}
-        Ok(false) => return refuse(),
+        Ok(false) => return refuse().await,
         Err(error) => return super::failed(error),
     }
     let token = match state.tokens.start(&state.db, &credentials.member.id, now).await {

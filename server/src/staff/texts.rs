@@ -44,6 +44,7 @@ texts! {
     cards: "Blangko KTP-el", "Blank cards";
     access_log: "Log akses", "Access log";
     accounts: "Akun petugas", "Staff accounts";
+    calendar: "Kalender", "Calendar";
     filter: "Saring", "Filter";
     state: "Status", "State";
     kind: "Jenis", "Kind";

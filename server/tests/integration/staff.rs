@@ -658,3 +658,165 @@ async fn the_queue_pages_by_key_and_the_blank_card_stock_gates_printing() {
     assert!(!tasks.contains("menunggu blangko"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn five_failed_sign_ins_lock_the_account_for_a_while() {
+    let app = spawn_app().await;
+    let db = db_of(&app).await;
+    let (_, secret) = staff_member(&db, "tono", Role::Operator, Some("dinas")).await;
+    for _ in 0..5 {
+        let response = post(
+            &app,
+            "/petugas/masuk",
+            &[
+                ("username", "tono"),
+                ("password", "bukan kata sandinya"),
+                ("code", &code_now(&secret)),
+            ],
+            &[],
+            HTML,
+        )
+        .await;
+        assert_eq!(response.status(), 401);
+    }
+    // Now even the right password and code are refused, with the same message.
+    let response = post(
+        &app,
+        "/petugas/masuk",
+        &[
+            ("username", "tono"),
+            ("password", PASSWORD),
+            ("code", &code_now(&secret)),
+        ],
+        &[],
+        HTML,
+    )
+    .await;
+    assert_eq!(response.status(), 401);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Nama pengguna, kata sandi atau kode salah."));
+    // When the lock has passed, the right credentials work and the count starts again.
+    sqlx::query("UPDATE staff SET locked_until = 0 WHERE username = 'tono'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    staff_sign_in(&app, "tono", &secret).await;
+    let (failed,): (i64,) = sqlx::query_as("SELECT failed_sign_ins FROM staff WHERE username = 'tono'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(failed, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_changes_a_points_hours_and_adds_days_off_but_sees_no_applications() {
+    let app = spawn_app().await;
+    let db = db_of(&app).await;
+    let (_, id) = submitted_citizen(&app, "kalender@example.com").await;
+    let (_, secret) = staff_member(&db, "admin", Role::Admin, None).await;
+    let session = staff_sign_in(&app, "admin", &secret).await;
+
+    // An admin has no part in applications: the queue sends them to the accounts, a detail is 404.
+    assert_eq!(
+        location(&get_with(&app, "/petugas", &[&session]).await),
+        "/petugas/akun"
+    );
+    assert_eq!(
+        get_with(&app, &format!("/petugas/permohonan/{id}"), &[&session])
+            .await
+            .status(),
+        404
+    );
+
+    let page = get_with(&app, "/petugas/kalender", &[&session])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Kantor Camat") && page.contains("Sen 08:00–15:00"));
+
+    // Saturday mornings at one district point, two counters more; a closing time before the opening is refused.
+    let mut form: Vec<(String, String)> = vec![("counters".into(), "4".into())];
+    for d in 0..7 {
+        let (o, c) = match d {
+            0..=3 => ("08:00", "15:00"),
+            4 => ("08:00", "11:00"),
+            5 => ("08:00", "12:00"),
+            _ => ("", ""),
+        };
+        form.push((format!("opens_{d}"), o.into()));
+        form.push((format!("closes_{d}"), c.into()));
+    }
+    let as_refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let response = post(&app, "/petugas/kalender/14.03.01", &as_refs, &[&session], HTML).await;
+    assert_eq!(location(&response), "/petugas/kalender");
+    let (counters,): (i64,) = sqlx::query_as("SELECT counters FROM service_points WHERE id = '14.03.01'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(counters, 4);
+    let (saturday,): (String,) =
+        sqlx::query_as("SELECT closes FROM opening_hours WHERE point_id = '14.03.01' AND weekday = 5")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(saturday, "12:00");
+    let response = post(
+        &app,
+        "/petugas/kalender/14.03.01",
+        &[("counters", "4"), ("opens_0", "15:00"), ("closes_0", "08:00")],
+        &[&session],
+        HTML,
+    )
+    .await;
+    assert_eq!(location(&response), "/petugas/kalender/14.03.01?galat=1");
+
+    // A holiday and a closure are kept; a bad date is refused.
+    let response = post(
+        &app,
+        "/petugas/kalender/libur",
+        &[
+            ("day", "2027-01-05"),
+            ("name", "Hari Jadi Bengkalis"),
+            ("kind", "lokal"),
+        ],
+        &[&session],
+        HTML,
+    )
+    .await;
+    assert_eq!(location(&response), "/petugas/kalender?batal=0");
+    let response = post(
+        &app,
+        "/petugas/kalender/tutup",
+        &[("point", "dinas"), ("day", "2027-01-06"), ("name", "Pemadaman listrik")],
+        &[&session],
+        HTML,
+    )
+    .await;
+    assert_eq!(location(&response), "/petugas/kalender?batal=0");
+    let response = post(
+        &app,
+        "/petugas/kalender/libur",
+        &[("day", "05-01-2027"), ("name", "x"), ("kind", "lokal")],
+        &[&session],
+        HTML,
+    )
+    .await;
+    assert_eq!(location(&response), "/petugas/kalender?galat=1");
+    let page = get_with(&app, "/petugas/kalender", &[&session])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Hari Jadi Bengkalis") && page.contains("Pemadaman listrik"));
+
+    // Operators and supervisors cannot reach the calendar.
+    let (_, sup) = staff_member(&db, "kepala", Role::Supervisor, None).await;
+    let sup = staff_sign_in(&app, "kepala", &sup).await;
+    assert_eq!(get_with(&app, "/petugas/kalender", &[&sup]).await.status(), 404);
+    app.stop().await;
+}
