@@ -30,12 +30,9 @@ async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error
         Ok(members) => members,
         Err(error) => return super::failed(error),
     };
-    let points = {
-        let mut conn = match state.db.pool.acquire().await {
-            Ok(conn) => conn,
-            Err(error) => return super::failed(error),
-        };
-        crate::db::bookings::points(&mut conn).await.unwrap_or_default()
+    let points = match state.points().await {
+        Ok(points) => points,
+        Err(error) => return super::failed(error),
     };
     let point_select = |id: &str, selected: Option<&str>| -> Markup {
         html! {

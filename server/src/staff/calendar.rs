@@ -119,18 +119,13 @@ pub struct Outcome {
     batal: Option<usize>,
 }
 
-async fn points(state: &StaffState) -> Result<Vec<app::domain::booking::ServicePoint>, sqlx::Error> {
-    let mut conn = state.db.pool.acquire().await?;
-    bookings::points(&mut conn).await
-}
-
 pub async fn page(State(state): State<StaffState>, signed: Signed, Query(outcome): Query<Outcome>) -> Response {
     if let Some(refused) = signed.refuse_unless(|r| r == Role::Admin) {
         return refused;
     }
     let c = texts(signed.locale);
     let today = office_date(now());
-    let (points, days_off) = match (points(&state).await, bookings::days_off(&state.db, today).await) {
+    let (points, days_off) = match (state.points().await, bookings::days_off(&state.db, today).await) {
         (Ok(p), Ok(d)) => (p, d),
         (Err(error), _) | (_, Err(error)) => return super::failed(error),
     };
@@ -228,7 +223,8 @@ pub async fn close_point(State(state): State<StaffState>, signed: Signed, Form(f
         return refused;
     }
     let point = form.point.clone().unwrap_or_default();
-    let known = points(&state)
+    let known = state
+        .points()
         .await
         .map(|p| p.iter().any(|x| x.id == point))
         .unwrap_or(false);
@@ -251,7 +247,7 @@ pub async fn point_page(
         return refused;
     }
     let c = texts(signed.locale);
-    let point = match points(&state).await {
+    let point = match state.points().await {
         Ok(points) => points.into_iter().find(|p| p.id == id),
         Err(error) => return super::failed(error),
     };

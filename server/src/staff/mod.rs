@@ -57,6 +57,12 @@ impl StaffState {
         }
     }
 
+    /// The active service points, for the console's choices.
+    pub async fn points(&self) -> Result<Vec<app::domain::booking::ServicePoint>, sqlx::Error> {
+        let mut conn = self.db.pool.acquire().await?;
+        crate::db::bookings::points(&mut conn).await
+    }
+
     /// The `Set-Cookie` value of a staff session: HttpOnly, SameSite=Strict (no other site can post a form with
     /// it), Secure behind HTTPS; `max_age` 0 removes it.
     fn session_cookie(&self, token: &str, max_age: i64) -> String {

@@ -103,12 +103,9 @@ pub async fn page_of(state: &StaffState, signed: &Signed, query: QueueQuery) -> 
         Ok(rows) => rows,
         Err(error) => return super::failed(error),
     };
-    let points = {
-        let mut conn = match state.db.pool.acquire().await {
-            Ok(conn) => conn,
-            Err(error) => return super::failed(error),
-        };
-        crate::db::bookings::points(&mut conn).await.unwrap_or_default()
+    let points = match state.points().await {
+        Ok(points) => points,
+        Err(error) => return super::failed(error),
     };
     let status = filter.status.unwrap_or(Status::Submitted);
     let next = (rows.len() as i64 == process::PAGE_SIZE).then(|| {

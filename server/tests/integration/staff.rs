@@ -57,6 +57,11 @@ async fn staff_sign_in(app: &TestApp, username: &str, secret: &str) -> String {
     set_cookie(&response, "staff_session").expect("a staff session cookie")
 }
 
+/// A form posted by a signed-in staff member, as the browser posts it.
+async fn send(app: &TestApp, session: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    post(app, path, form, &[session], HTML).await
+}
+
 fn location(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -137,7 +142,7 @@ async fn sign_in_needs_the_password_and_a_fresh_totp_code_every_time() {
     assert_eq!(location(&response), "/petugas/masuk");
 
     // Signing out ends the session on the server.
-    let response = post(&app, "/petugas/keluar", &[], &[&session], HTML).await;
+    let response = send(&app, &session, "/petugas/keluar", &[]).await;
     assert_eq!(location(&response), "/petugas/masuk");
     let response = get_with(&app, "/petugas", &[&session]).await;
     assert_eq!(location(&response), "/petugas/masuk");
@@ -336,16 +341,9 @@ async fn an_operator_of_another_point_gets_404_and_every_view_is_logged() {
     let scan = format!("{detail}/berkas/kk_scan");
     assert_eq!(get_with(&app, &detail, &[&other]).await.status(), 404);
     assert_eq!(get_with(&app, &scan, &[&other]).await.status(), 404);
-    let claim = post(
-        &app,
-        &format!("{detail}/klaim"),
-        &[("action", "claim")],
-        &[&other],
-        HTML,
-    )
-    .await;
+    let claim = send(&app, &other, &format!("{detail}/klaim"), &[("action", "claim")]).await;
     assert_eq!(claim.status(), 404);
-    let search = post(&app, "/petugas/cari", &[("q", &reference)], &[&other], HTML).await;
+    let search = send(&app, &other, "/petugas/cari", &[("q", &reference)]).await;
     assert!(search.text().await.unwrap().contains("Tidak ada permohonan"));
     assert!(!get_with(&app, "/petugas", &[&other])
         .await
@@ -371,7 +369,7 @@ async fn an_operator_of_another_point_gets_404_and_every_view_is_logged() {
     assert_eq!(image.headers()["content-type"], "image/jpeg");
     assert_eq!(get_with(&app, &detail, &[&sup]).await.status(), 200);
     // Searching by NIK (a POST: the NIK never stands in a URL) opens the one match.
-    let found = post(&app, "/petugas/cari", &[("q", "1403094508060002")], &[&own], HTML).await;
+    let found = send(&app, &own, "/petugas/cari", &[("q", "1403094508060002")]).await;
     assert_eq!(location(&found), detail);
 
     // Three views: two details and a scan, each logged; supervisors read the log, operators cannot.
@@ -439,29 +437,14 @@ async fn a_returned_application_shows_the_reason_and_the_next_reviewer_sees_what
     let detail = format!("/petugas/permohonan/{id}");
 
     // Acting without a claim is refused; after claiming, a return needs a reason.
-    let response = post(
-        &app,
-        &format!("{detail}/langkah"),
-        &[("step", "approve")],
-        &[&session],
-        HTML,
-    )
-    .await;
+    let response = send(&app, &session, &format!("{detail}/langkah"), &[("step", "approve")]).await;
     assert_eq!(location(&response), format!("{detail}?galat=claimed"));
-    post(
+    send(&app, &session, &format!("{detail}/klaim"), &[("action", "claim")]).await;
+    let response = send(
         &app,
-        &format!("{detail}/klaim"),
-        &[("action", "claim")],
-        &[&session],
-        HTML,
-    )
-    .await;
-    let response = post(
-        &app,
+        &session,
         &format!("{detail}/langkah"),
         &[("step", "return"), ("note", " ")],
-        &[&session],
-        HTML,
     )
     .await;
     assert_eq!(location(&response), format!("{detail}?galat=ReasonMissing"));
@@ -472,12 +455,11 @@ async fn a_returned_application_shows_the_reason_and_the_next_reviewer_sees_what
         .unwrap()
         .contains("Isi alasannya."));
     let reason = "Foto KK tidak terbaca, mohon unggah ulang";
-    let response = post(
+    let response = send(
         &app,
+        &session,
         &format!("{detail}/langkah"),
         &[("step", "return"), ("note", reason)],
-        &[&session],
-        HTML,
     )
     .await;
     assert_eq!(location(&response), format!("{detail}?ok=return"));
@@ -511,22 +493,8 @@ async fn a_returned_application_shows_the_reason_and_the_next_reviewer_sees_what
         "only the phone changed"
     );
     assert!(page.contains("+6281311112222"), "the new phone number");
-    post(
-        &app,
-        &format!("{detail}/klaim"),
-        &[("action", "claim")],
-        &[&session],
-        HTML,
-    )
-    .await;
-    let response = post(
-        &app,
-        &format!("{detail}/langkah"),
-        &[("step", "approve")],
-        &[&session],
-        HTML,
-    )
-    .await;
+    send(&app, &session, &format!("{detail}/klaim"), &[("action", "claim")]).await;
+    let response = send(&app, &session, &format!("{detail}/langkah"), &[("step", "approve")]).await;
     assert_eq!(location(&response), format!("{detail}?ok=approve"));
     assert_eq!(status_of(&db, &id).await, "approved");
     // One queued message per step for the applicant (sent by issue 6's outbox worker).
@@ -602,52 +570,23 @@ async fn the_queue_pages_by_key_and_the_blank_card_stock_gates_printing() {
         .unwrap();
     assert!(tasks.contains("menunggu blangko"));
     let detail = format!("/petugas/permohonan/{id}");
-    post(
-        &app,
-        &format!("{detail}/klaim"),
-        &[("action", "claim")],
-        &[&session],
-        HTML,
-    )
-    .await;
-    let response = post(
-        &app,
-        &format!("{detail}/langkah"),
-        &[("step", "card_ready")],
-        &[&session],
-        HTML,
-    )
-    .await;
+    send(&app, &session, &format!("{detail}/klaim"), &[("action", "claim")]).await;
+    let response = send(&app, &session, &format!("{detail}/langkah"), &[("step", "card_ready")]).await;
     assert_eq!(location(&response), format!("{detail}?galat=NoBlankCards"));
-    let response = post(
-        &app,
-        "/petugas/blangko",
-        &[("change", "-1"), ("note", "")],
-        &[&session],
-        HTML,
-    )
-    .await;
+    let response = send(&app, &session, "/petugas/blangko", &[("change", "-1"), ("note", "")]).await;
     assert_eq!(
         location(&response),
         "/petugas/blangko?galat=1",
         "the stock cannot go below zero"
     );
-    post(
+    send(
         &app,
+        &session,
         "/petugas/blangko",
         &[("change", "500"), ("note", "Kiriman Kemendagri")],
-        &[&session],
-        HTML,
     )
     .await;
-    let response = post(
-        &app,
-        &format!("{detail}/langkah"),
-        &[("step", "card_ready")],
-        &[&session],
-        HTML,
-    )
-    .await;
+    let response = send(&app, &session, &format!("{detail}/langkah"), &[("step", "card_ready")]).await;
     assert_eq!(location(&response), format!("{detail}?ok=card_ready"));
     assert_eq!(process::blank_cards(&db).await.unwrap(), 499);
     let tasks = get_with(&app, &format!("/permohonan/{id}"), &[&citizen])
@@ -765,45 +704,41 @@ async fn an_admin_changes_a_points_hours_and_adds_days_off_but_sees_no_applicati
             .await
             .unwrap();
     assert_eq!(saturday, "12:00");
-    let response = post(
+    let response = send(
         &app,
+        &session,
         "/petugas/kalender/14.03.01",
         &[("counters", "4"), ("opens_0", "15:00"), ("closes_0", "08:00")],
-        &[&session],
-        HTML,
     )
     .await;
     assert_eq!(location(&response), "/petugas/kalender/14.03.01?galat=1");
 
     // A holiday and a closure are kept; a bad date is refused.
-    let response = post(
+    let response = send(
         &app,
+        &session,
         "/petugas/kalender/libur",
         &[
             ("day", "2027-01-05"),
             ("name", "Hari Jadi Bengkalis"),
             ("kind", "lokal"),
         ],
-        &[&session],
-        HTML,
     )
     .await;
     assert_eq!(location(&response), "/petugas/kalender?batal=0");
-    let response = post(
+    let response = send(
         &app,
+        &session,
         "/petugas/kalender/tutup",
         &[("point", "dinas"), ("day", "2027-01-06"), ("name", "Pemadaman listrik")],
-        &[&session],
-        HTML,
     )
     .await;
     assert_eq!(location(&response), "/petugas/kalender?batal=0");
-    let response = post(
+    let response = send(
         &app,
+        &session,
         "/petugas/kalender/libur",
         &[("day", "05-01-2027"), ("name", "x"), ("kind", "lokal")],
-        &[&session],
-        HTML,
     )
     .await;
     assert_eq!(location(&response), "/petugas/kalender?galat=1");
