@@ -45,9 +45,13 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
         );
     };
     let today = office_date(now());
-    let rows = match process::counter_day(&state.db, &point, today).await {
-        Ok(rows) => rows,
-        Err(error) => return super::failed(error),
+    let (rows, points) = match (
+        process::counter_day(&state.db, &point, today).await,
+        state.points().await,
+    ) {
+        (Ok(rows), Ok(points)) => (rows, points),
+        (Err(error), _) => return super::failed(error),
+        (_, Err(error)) => return super::failed(error),
     };
     let locale = signed.locale;
     let body = html! {
@@ -59,7 +63,18 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
                 button class="button" type="submit" { (t.search) }
             }
         }
-        p { (t.counter_point) ": " strong { (point) } " · " (today) }
+        @if signed.member.role.whole_office() {
+            form method="get" action="/petugas/loket" class="field" {
+                label class="field__label" for="point" { (t.point) }
+                div class="field-row" {
+                    select class="select" id="point" name="point" {
+                        @for p in &points { option value=(p.id) selected[p.id == point] { (p.name) } }
+                    }
+                    button class="button button--secondary" type="submit" { (t.show) }
+                }
+            }
+        }
+        p { (t.counter_point) ": " strong { (points.iter().find(|p| p.id == point).map(|p| p.name.as_str()).unwrap_or(&point)) } " · " (today) }
         @if rows.is_empty() {
             p { (t.no_appointments) }
         } @else {
@@ -222,7 +237,7 @@ pub async fn access_log(State(state): State<StaffState>, signed: Signed, Query(q
                 thead { tr { th scope="col" { (t.when) } th scope="col" { (t.who) } th scope="col" { (t.reference) } th scope="col" { (t.what) } } }
                 tbody {
                     @for row in &rows {
-                        tr { td { (when(row.at)) } td { (row.staff) } td class="reference" { (row.reference) } td { (row.what) } }
+                        tr { td { (when(row.at)) } td { (row.staff) } td class="reference" { (row.reference) } td { (texts::viewed(t, signed.locale, &row.what)) } }
                     }
                 }
             }

@@ -11,7 +11,10 @@ use crate::{
     db::process::{self, Cursor, QueueFilter, QueueRow},
 };
 use app::{
-    domain::application::{Kind, Status},
+    domain::{
+        application::{Kind, Status},
+        booking::ServicePoint,
+    },
     i18n::Locale,
 };
 use axum::{
@@ -45,7 +48,14 @@ fn search_form(t: &texts::T) -> Markup {
     }
 }
 
-pub fn rows_table(t: &texts::T, locale: Locale, rows: &[QueueRow]) -> Markup {
+pub fn rows_table(t: &texts::T, locale: Locale, rows: &[QueueRow], points: &[ServicePoint]) -> Markup {
+    let point_name = |id: Option<&str>| -> String {
+        let id = id.unwrap_or_default();
+        points
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_owned(), |p| p.name.clone())
+    };
     html! {
         @if rows.is_empty() {
             p { (t.empty_queue) }
@@ -65,7 +75,7 @@ pub fn rows_table(t: &texts::T, locale: Locale, rows: &[QueueRow]) -> Markup {
                                 td class="reference" { (row.masked_nik) }
                                 td { (kind_name(t, row.kind)) }
                                 td { (texts::status(locale, row.status)) }
-                                td { (row.point_id.as_deref().unwrap_or("")) }
+                                td { (point_name(row.point_id.as_deref())) }
                                 td { (when(row.submitted_at)) }
                                 td { (row.claimed_by.as_deref().unwrap_or("")) }
                             }
@@ -161,7 +171,7 @@ pub async fn page_of(state: &StaffState, signed: &Signed, query: QueueQuery) -> 
                 button class="button button--secondary" type="submit" { (t.filter) }
             }
         }
-        (rows_table(t, locale, &rows))
+        (rows_table(t, locale, &rows, &points))
         p {
             @if after.is_some() { a href={ (HOME) "?status=" (status.code()) } { (t.first_page) } " " }
             @if let Some(next) = next { a href=(next) rel="next" { (t.next_page) } }
@@ -186,9 +196,13 @@ pub async fn search(State(state): State<StaffState>, signed: Signed, Form(form):
     if !signed.member.role.handles_applications() {
         return super::layout::not_found(&signed);
     }
-    let rows = match process::search(&state.db, &signed.scope(), &form.q, now()).await {
-        Ok(rows) => rows,
-        Err(error) => return super::failed(error),
+    let (rows, points) = match (
+        process::search(&state.db, &signed.scope(), &form.q, now()).await,
+        state.points().await,
+    ) {
+        (Ok(rows), Ok(points)) => (rows, points),
+        (Err(error), _) => return super::failed(error),
+        (_, Err(error)) => return super::failed(error),
     };
     if let [only] = rows.as_slice() {
         return Redirect::to(&format!("/petugas/permohonan/{}", only.id)).into_response();
@@ -198,7 +212,7 @@ pub async fn search(State(state): State<StaffState>, signed: Signed, Form(form):
         @if rows.is_empty() {
             p class="notice" role="status" { (t.search_none) }
         } @else {
-            (rows_table(t, signed.locale, &rows))
+            (rows_table(t, signed.locale, &rows, &points))
         }
         p { a href=(HOME) { (t.back_to_queue) } }
     };

@@ -238,11 +238,22 @@ pub async fn page(
     let title = detail.view.reference.clone().unwrap_or_default();
     let here = format!("/petugas/permohonan/{id}");
     let warnings = warnings(t, &detail, today);
+    let points = match state.points().await {
+        Ok(points) => points,
+        Err(error) => return super::failed(error),
+    };
+    let point_name = |id: &str| -> String {
+        points
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
     let body = html! {
         (problems(t, &error))
         @if outcome.ok.is_some() { p class="notice" role="status" { (t.done_step) } }
         p { (t.state) ": " strong { (texts::status(locale, detail.view.status)) } " · " (super::queue::kind_name(t, detail.view.kind))
-            " · " (t.point) ": " (detail.point_id.as_deref().unwrap_or("")) }
+            " · " (t.point) ": " (point_name(detail.point_id.as_deref().unwrap_or(""))) }
         @if app::domain::process::waiting_for_blank_cards(detail.view.status, detail.blank_cards) {
             p class="notice" { (t.waiting_for_cards) }
         }
@@ -286,7 +297,10 @@ pub async fn page(
                 (data_rows(t, locale, &detail))
                 h2 { (t.booking) }
                 @match &detail.booking {
-                    Some(b) => p { (b.point_id) " · " (b.day) " " (b.starts) " · " (b.status) @if b.arrived { " · " (t.arrived) } },
+                    Some(b) => p {
+                        (point_name(&b.point_id)) " · " (b.day) " " (b.starts) " · " (texts::booking_status(t, &b.status))
+                        @if b.arrived { " · " (t.arrived) }
+                    },
                     None => p { (t.no_booking) },
                 }
             }

@@ -142,6 +142,13 @@ texts! {
     language: "English", "Bahasa Indonesia";
     signed_in_as: "Masuk sebagai", "Signed in as";
     waiting_for_cards: "Menunggu blangko KTP-el", "Waiting for blank cards";
+    booking_booked: "terjadwal", "booked";
+    booking_attended: "hadir", "attended";
+    booking_missed: "tidak datang", "missed";
+    booking_cancelled: "dibatalkan", "cancelled";
+    viewed_detail: "Membuka data permohonan", "Opened the application's data";
+    viewed_scan: "Membuka pindaian", "Opened a scan";
+    show: "Tampilkan", "Show";
 }
 
 pub fn texts(locale: Locale) -> &'static T {
@@ -154,6 +161,24 @@ pub fn texts(locale: Locale) -> &'static T {
 pub fn status(locale: Locale, status: Status) -> &'static str {
     let i = Status::ALL.iter().position(|s| *s == status).unwrap_or(0);
     locale.texts().application.statuses[i]
+}
+
+pub fn booking_status<'a>(t: &T, code: &'a str) -> &'a str {
+    match code {
+        "booked" => t.booking_booked,
+        "attended" => t.booking_attended,
+        "missed" => t.booking_missed,
+        "cancelled" => t.booking_cancelled,
+        other => other,
+    }
+}
+
+/// What an access-log line says was viewed.
+pub fn viewed(t: &T, locale: Locale, what: &str) -> String {
+    match what {
+        "detail" => t.viewed_detail.to_owned(),
+        scan => format!("{}: {}", t.viewed_scan, locale.texts().fields.label(scan)),
+    }
 }
 
 pub fn role(t: &T, role: Role) -> &'static str {
