@@ -521,12 +521,21 @@ pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issu
     }
 }
 
+/// Whether the stated date of birth, and the stated sex, disagree with what `nik` holds. The form refuses both;
+/// the staff console warns of them in what was stored.
+pub fn nik_conflicts(nik: &Nik, answers: &Answers) -> (bool, bool) {
+    let stated_date = answers.get("birth_date").and_then(|d| Date::parse_iso(d));
+    let stated_sex = answers.get("sex").and_then(|s| Sex::parse(s));
+    (
+        stated_date.is_some_and(|d| d != nik.birth_date()),
+        stated_sex.is_some_and(|s| s != nik.sex()),
+    )
+}
+
 /// Rules across fields of the merged answers, reported on the fields of `section`.
 fn cross_checks(section: Section, answers: &Answers, today: Date) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
     let nik = stated_nik(answers, today);
-    let stated_date = answers.get("birth_date").and_then(|d| Date::parse_iso(d));
-    let stated_sex = answers.get("sex").and_then(|s| Sex::parse(s));
     match section {
         // A new NIK that disagrees with the birth date already given names the NIK; the birth section names
         // the date and sex. Either way the message names both fields.
@@ -537,10 +546,11 @@ fn cross_checks(section: Section, answers: &Answers, today: Date) -> Vec<FieldIs
                 } else {
                     ("birth_date", "sex")
                 };
-                if stated_date.is_some_and(|d| d != nik.birth_date()) {
+                let (date_differs, sex_differs) = nik_conflicts(nik, answers);
+                if date_differs {
                     issues.push((date_field, conflict_date(nik.birth_date())));
                 }
-                if (issues.is_empty() || section != Section::Identity) && stated_sex.is_some_and(|s| s != nik.sex()) {
+                if (issues.is_empty() || section != Section::Identity) && sex_differs {
                     issues.push((
                         sex_field,
                         Issue::SexConflictsWithNik {

@@ -140,7 +140,16 @@ impl Nik {
 
     /// `1403********0001`: how lists show a NIK.
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.digits[0..4], &self.digits[12..16])
+        mask(&self.digits)
+    }
+}
+
+/// `1403********0001`: how lists show a NIK as stored, valid or not; anything but 16 ASCII digits is all stars.
+pub fn mask(nik: &str) -> String {
+    if nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}********{}", &nik[0..4], &nik[12..16])
+    } else {
+        "*".repeat(16)
     }
 }
 

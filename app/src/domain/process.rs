@@ -163,6 +163,12 @@ impl Step {
         }
     }
 
+    /// Whether the note of this step is a reason written for the applicant (the citizen's page shows it); the
+    /// notes of other steps stay with staff.
+    pub fn tells_applicant_why(self) -> bool {
+        self.needs() == Needs::Reason
+    }
+
     /// The steps that can be taken from `status` by `role`, in the order the console offers them.
     pub fn available(status: Status, role: Role) -> Vec<Step> {
         Step::ALL
@@ -274,19 +280,6 @@ pub fn decide(from: Status, role: Role, step: Step, input: &StepInput, facts: Fa
 /// Whether the citizen should be told the card waits for blank cards rather than nothing at all.
 pub fn waiting_for_blank_cards(status: Status, blank_cards: i64) -> bool {
     status == Status::Personalizing && blank_cards <= 0
-}
-
-/// Masks a NIK for lists: the region and the last four digits stay, the birth date and sex do not.
-pub fn masked_nik(nik: &str) -> String {
-    let digits: Vec<char> = nik.chars().collect();
-    if digits.len() != 16 {
-        return "****************".to_owned();
-    }
-    digits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if (4..12).contains(&i) { '*' } else { *c })
-        .collect()
 }
 
 #[cfg(test)]
@@ -460,8 +453,9 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.code()), Some(role));
         }
-        assert_eq!(masked_nik("1403011201900001"), "1403********0001");
-        assert_eq!(masked_nik("123"), "****************");
+        assert_eq!(crate::domain::nik::mask("1403011201900001"), "1403********0001");
+        assert_eq!(crate::domain::nik::mask("123"), "****************");
+        assert!(Step::Return.tells_applicant_why() && !Step::Approve.tells_applicant_why());
         assert!(waiting_for_blank_cards(Status::Personalizing, 0));
         assert!(!waiting_for_blank_cards(Status::Personalizing, 3));
     }

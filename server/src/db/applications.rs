@@ -7,7 +7,7 @@ use app::{
     domain::{
         application::{Answers, Document, Kind, Section, Status, AREA_CHAIN},
         office::office_date,
-        process::{Needs, Step},
+        process::{waiting_for_blank_cards, Step},
         Date,
     },
 };
@@ -150,7 +150,7 @@ pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Res
         waiting_for_cards: false,
     })
     .map(|mut view| {
-        view.waiting_for_cards = view.status == Status::Personalizing && stock.is_some_and(|s| s <= 0);
+        view.waiting_for_cards = stock.is_some_and(|s| waiting_for_blank_cards(view.status, s));
         view
     })
 }
@@ -170,7 +170,7 @@ async fn history(db: &Db, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
             let for_applicant = step
                 .as_deref()
                 .and_then(Step::parse)
-                .is_some_and(|s| s.needs() == Needs::Reason);
+                .is_some_and(Step::tells_applicant_why);
             HistoryEntry {
                 day: office_date(at),
                 status: status_of(&status),

@@ -15,7 +15,8 @@ use app::{
     api::applications::ApplicationView,
     domain::{
         application::{Answers, Document, Kind, Status},
-        process::{decide, masked_nik, Facts, ProcessError, Role, Step, StepInput},
+        nik::mask,
+        process::{decide, Facts, ProcessError, Role, Step, StepInput},
         Date,
     },
 };
@@ -110,7 +111,7 @@ fn row_of(row: &sqlx::any::AnyRow, now: i64) -> Result<QueueRow, StoreError> {
         submitted_at: row.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or_default(),
         point_id: row.try_get("point_id")?,
         full_name: answers.get("full_name").cloned().unwrap_or_default(),
-        masked_nik: masked_nik(&row.try_get::<Option<String>, _>("nik")?.unwrap_or_default()),
+        masked_nik: mask(&row.try_get::<Option<String>, _>("nik")?.unwrap_or_default()),
         claimed_by: if claim_live { row.try_get("claimed_name")? } else { None },
     })
 }
@@ -386,7 +387,6 @@ async fn lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     scope: &Scope,
     id: &str,
-    now: i64,
 ) -> Result<(Status, Option<String>, Option<i64>), StepError> {
     let mut sql =
         "UPDATE applications SET updated_at = updated_at WHERE id = $1 AND submitted_at IS NOT NULL".to_owned();
@@ -401,7 +401,6 @@ async fn lock(
     if query.execute(&mut **tx).await?.rows_affected() == 0 || !scope.role.handles_applications() {
         return Err(StepError::NotFound);
     }
-    let _ = now;
     let (status, claimed_by, expires): (String, Option<String>, Option<i64>) =
         sqlx::query_as("SELECT status, claimed_by, claim_expires_at FROM applications WHERE id = $1")
             .bind(id)
@@ -417,7 +416,7 @@ fn holder(claimed_by: Option<String>, expires: Option<i64>, now: i64) -> Option<
 /// Claims the application for the staff member (or renews their claim) for [`CLAIM_SECS`].
 pub async fn claim(db: &Db, scope: &Scope, id: &str, now: i64) -> Result<(), StepError> {
     let mut tx = db.pool.begin().await?;
-    let (_, claimed_by, expires) = lock(&mut tx, scope, id, now).await?;
+    let (_, claimed_by, expires) = lock(&mut tx, scope, id).await?;
     if let Some(other) = holder(claimed_by, expires, now).filter(|h| *h != scope.staff_id) {
         let (name,): (String,) = sqlx::query_as("SELECT display_name FROM staff WHERE id = $1")
             .bind(&other)
@@ -436,9 +435,9 @@ pub async fn claim(db: &Db, scope: &Scope, id: &str, now: i64) -> Result<(), Ste
 }
 
 /// Gives up the staff member's own claim.
-pub async fn release(db: &Db, scope: &Scope, id: &str, now: i64) -> Result<(), StepError> {
+pub async fn release(db: &Db, scope: &Scope, id: &str) -> Result<(), StepError> {
     let mut tx = db.pool.begin().await?;
-    lock(&mut tx, scope, id, now).await?;
+    lock(&mut tx, scope, id).await?;
     sqlx::query("UPDATE applications SET claimed_by = NULL, claim_expires_at = NULL WHERE id = $1 AND claimed_by = $2")
         .bind(id)
         .bind(&scope.staff_id)
@@ -460,7 +459,7 @@ pub async fn take_step(
     now: i64,
 ) -> Result<Status, StepError> {
     let mut tx = db.pool.begin().await?;
-    let (status, claimed_by, expires) = lock(&mut tx, scope, id, now).await?;
+    let (status, claimed_by, expires) = lock(&mut tx, scope, id).await?;
     match holder(claimed_by, expires, now) {
         Some(h) if h == scope.staff_id => {}
         Some(_) | None => return Err(StepError::NotClaimed),

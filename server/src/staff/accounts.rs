@@ -126,15 +126,11 @@ fn link(state: &StaffState, token: &str) -> String {
     format!("{}/petugas/daftar/{token}", state.public_base_url.trim_end_matches('/'))
 }
 
-pub async fn page_handler(state: &StaffState, signed: &Signed, error: bool) -> Response {
-    render(state, signed, None, error).await
-}
-
 pub async fn page(State(state): State<StaffState>, signed: Signed, Query(query): Query<AccountsQuery>) -> Response {
     if let Some(refused) = signed.refuse_unless(|r| r == Role::Admin) {
         return refused;
     }
-    page_handler(&state, &signed, query.galat.is_some()).await
+    render(&state, &signed, None, query.galat.is_some()).await
 }
 
 #[derive(Deserialize)]

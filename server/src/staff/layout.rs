@@ -5,7 +5,7 @@ use super::{texts, Signed, HOME};
 use app::{domain::process::Role, i18n::Locale};
 use axum::{
     extract::Query,
-    http::{header, HeaderMap, StatusCode},
+    http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use maud::{html, Markup, DOCTYPE};
@@ -136,8 +136,7 @@ pub struct Switch {
 }
 
 /// The language switch: remembers the choice in the same cookie as the citizens' pages and goes back.
-pub async fn switch_language(headers: HeaderMap, Query(switch): Query<Switch>) -> Response {
-    let _ = headers;
+pub async fn switch_language(Query(switch): Query<Switch>) -> Response {
     let locale = Locale::parse(&switch.lang).unwrap_or_default();
     let next = switch
         .next

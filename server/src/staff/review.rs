@@ -14,7 +14,7 @@ use crate::{
 use app::{
     components::answers::shown,
     domain::{
-        application::{Document, Kind, Section},
+        application::{nik_conflicts, Document, Kind, Section},
         eligibility::{check_kitap, KitapStatus},
         office::office_date,
         process::{Needs, ProcessError, Step, StepInput},
@@ -56,14 +56,11 @@ fn warnings(t: &texts::T, detail: &Detail, today: Date) -> Vec<&'static str> {
     let mut found = Vec::new();
     match detail.nik.as_deref().map(|n| Nik::parse(n, today)) {
         Some(Ok(nik)) => {
-            if answers
-                .get("birth_date")
-                .and_then(|d| Date::parse_iso(d))
-                .is_some_and(|d| d != nik.birth_date())
-            {
+            let (date_differs, sex_differs) = nik_conflicts(&nik, answers);
+            if date_differs {
                 found.push(t.warn_birth_date);
             }
-            if answers.get("sex").is_some_and(|s| s != nik.sex().code()) {
+            if sex_differs {
                 found.push(t.warn_sex);
             }
         }
@@ -326,7 +323,7 @@ pub async fn claim(
 ) -> Response {
     let scope = signed.scope();
     let result = if form.action == "release" {
-        process::release(&state.db, &scope, &id, now()).await
+        process::release(&state.db, &scope, &id).await
     } else {
         process::claim(&state.db, &scope, &id, now()).await
     };
