@@ -1,7 +1,7 @@
 # Portal KTP-el. The two commands of a fresh machine:
 #   make run    installs what is missing, builds, and runs the portal on http://127.0.0.1:3000
 #   make test   installs what is missing and runs every test (lint, unit, integration on SQLite and PostgreSQL,
-#               browser tests in Chromium)
+#               browser tests in Chromium, schemathesis against the AFIS link)
 # and the benchmarks: make bench
 
 SHELL := /bin/bash
@@ -15,16 +15,16 @@ export CARGO_INCREMENTAL ?= 0
 
 SITE := target/site
 
-.PHONY: run test bench build setup lint unit-sqlite unit-postgres end2end clean
+.PHONY: run test bench build setup lint unit-sqlite unit-postgres end2end afis-fuzz clean
 
 run: ## Build and run the portal with zero configuration
 	scripts/setup.sh run
 	$(MAKE) --no-print-directory build
 	LEPTOS_SITE_ROOT=$(SITE) target/release/server
 
-test: ## Every test: lint, unit and integration (SQLite, then PostgreSQL), browser
+test: ## Every test: lint, unit and integration (SQLite, then PostgreSQL), browser, the AFIS link fuzzed
 	scripts/setup.sh test
-	$(MAKE) --no-print-directory lint unit-sqlite unit-postgres build end2end
+	$(MAKE) --no-print-directory lint unit-sqlite unit-postgres build end2end afis-fuzz
 
 bench: ## Throughput, latency and bundle sizes
 	scripts/setup.sh bench
@@ -51,6 +51,10 @@ unit-postgres:
 
 end2end:
 	scripts/end2end.sh
+
+# schemathesis against the release server's AFIS link, from its OpenAPI document: no 5xx (about 20 s).
+afis-fuzz:
+	scripts/schemathesis.sh
 
 clean:
 	scripts/test-postgres.sh stop

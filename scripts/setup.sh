@@ -2,12 +2,16 @@
 # Installs what the portal needs and is missing, idempotently, only from the Cargo, npm and Debian registries.
 #   scripts/setup.sh run    what `make run` needs: the wasm32 target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
 #   scripts/setup.sh test   also PostgreSQL, Chromium, poppler and zbar (to read the printed form and its QR code),
-#                           the end2end npm packages and aiosmtpd (PyPI)
+#                           the end2end npm packages, aiosmtpd (PyPI) and the fuzzing tools below
+#   scripts/setup.sh fuzz   schemathesis and cryptography (PyPI) in a virtual environment under .tools/venv, for
+#                           the schema-driven run against the AFIS link (scripts/schemathesis.sh)
 #   scripts/setup.sh bench  also wrk
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
+SCHEMATHESIS_VERSION=4.32.5
+CRYPTOGRAPHY_VERSION=50.0.2
 BINARYEN_VERSION=132
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -60,9 +64,23 @@ python_packages() {
   fi
 }
 
+fuzz_tools() {
+  # Its own virtual environment: schemathesis brings many packages, none of which the system Python needs.
+  if ! .tools/venv/bin/schemathesis --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$" \
+    || ! .tools/venv/bin/python -c "import cryptography, sys; sys.exit(cryptography.__version__ != '$CRYPTOGRAPHY_VERSION')" 2>/dev/null; then
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    say "pip: installing schemathesis $SCHEMATHESIS_VERSION into .tools/venv"
+    mkdir -p .tools
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
+  fi
+}
+
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
-  test)  apt_install brotli gzip postgresql chromium curl poppler-utils zbar-tools; rust_tools; end2end_packages; python_packages ;;
+  test)  apt_install brotli gzip postgresql chromium curl poppler-utils zbar-tools; rust_tools; end2end_packages; python_packages; fuzz_tools ;;
+  fuzz)  apt_install curl; fuzz_tools ;;
   bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages; python_packages ;;
-  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|bench|fuzz" >&2; exit 2 ;;
 esac

@@ -4,6 +4,10 @@ recipients, to a folder, where tests read the one-time codes. Exits by itself af
 or a signal, so a test run never leaves it behind for long.
 
     python3 scripts/smtp_sink.py --port 2525 --dir /tmp/mail [--idle 900]
+
+Tests steer it with files in the folder: while `REFUSE` exists every message is refused with a temporary error
+(451), as a mail server that is down for a while answers; `SLOW` holds a number of seconds to wait before
+accepting each message.
 """
 import argparse
 import asyncio
@@ -24,6 +28,12 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.last = time.monotonic()
+        if os.path.exists(os.path.join(self.folder, "REFUSE")):
+            return "451 4.3.0 Try again later"
+        slow = os.path.join(self.folder, "SLOW")
+        if os.path.exists(slow):
+            with open(slow) as f:
+                await asyncio.sleep(float(f.read().strip() or "1"))
         name = f"{time.time_ns()}-{next(counter)}.eml"
         tmp = os.path.join(self.folder, "." + name)
         with open(tmp, "wb") as f:

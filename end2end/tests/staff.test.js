@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { launch, phonePage, check } from './support.js';
 import { signIn, submittedApplication } from './citizen.js';
+import { mailTo } from './mail.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -95,6 +96,29 @@ const STATUS = {
   personalizing: 'Sedang dicetak', ready: 'Siap diambil', issued: 'Sudah diterima',
 };
 
+const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober',
+  'November', 'Desember'];
+const WEEKDAYS = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'];
+
+/** Today in the office's time (WIB, UTC+7), as a UTC-midnight Date. */
+function officeToday() {
+  const now = new Date(Date.now() + 7 * 3600 * 1000);
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+const iso = (d) => d.toISOString().slice(0, 10);
+const addDays = (d, n) => new Date(d.getTime() + n * 86400000);
+const longDay = (d) => `${WEEKDAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+
+/** The `n`th working day after `day`, skipping weekends and `daysOff` (ISO dates): counted here by hand. */
+function workingDaysAfter(day, n, daysOff) {
+  let d = day;
+  for (let counted = 0; counted < n;) {
+    d = addDays(d, 1);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6 && !daysOff.includes(iso(d))) counted += 1;
+  }
+  return d;
+}
+
 async function citizenSees(citizen, id, statuses, label) {
   await citizen.goto(`/permohonan/${id}`);
   const history = await citizen.textContent('.timeline');
@@ -117,7 +141,8 @@ test('operators review and supervisors run the card process to issued, through c
   for (const [key, nik, name, birthDate] of people) {
     const page = await phonePage(browser, { javaScript: key === 'approve' });
     await signIn(page, `${key}.${stamp}@contoh.id`);
-    citizens[key] = { page, ...(await submittedApplication(page, { nik, name, birthDate })) };
+    const email = `${key}.${stamp}@contoh.id`;
+    citizens[key] = { page, email, ...(await submittedApplication(page, { nik, name, birthDate })) };
   }
 
   // The admin enrols from the command's link, then creates an operator at the Bengkalis point and a supervisor.
@@ -130,6 +155,18 @@ test('operators review and supervisors run the card process to issued, through c
   await admin.getByRole('link', { name: /^Ubah: / }).first().click();
   await admin.getByRole('button', { name: 'Simpan' }).waitFor();
   await check(admin, 'a service point\'s hours');
+  // A local day off inside the next fourteen working days: the promised day must step over it.
+  const today = officeToday();
+  const holiday = workingDaysAfter(today, 5, []);
+  await admin.goto('/petugas/kalender');
+  await admin.fill('#holiday-day', iso(holiday));
+  await admin.fill('#holiday-name', 'Hari Jadi Kabupaten Bengkalis');
+  await admin.getByRole('button', { name: 'Tambah' }).first().click();
+  await admin.goto('/petugas/kalender');
+  const daysOff = (await admin.locator('li', { hasText: 'semua tempat layanan' }).allTextContents())
+    .map((t) => t.match(/\d{4}-\d{2}-\d{2}/)?.[0]).filter(Boolean);
+  assert.ok(daysOff.includes(iso(holiday)), 'the day off is listed');
+  const promised = workingDaysAfter(today, 14, daysOff);
   const operatorLink = await createAccount(admin, { username: `operator${stamp}`, name: 'Rina Operator', role: 'operator', point: '14.03.01' });
   await check(admin, 'an account created, its enrolment link shown');
   const supervisorLink = await createAccount(admin, { username: `kepala${stamp}`, name: 'Budi Supervisor', role: 'supervisor' });
@@ -155,6 +192,7 @@ test('operators review and supervisors run the card process to issued, through c
   const returned = citizens.return.page;
   await returned.goto(`/permohonan/${citizens.return.id}`);
   assert.ok((await returned.textContent('main')).includes(reason), 'the applicant sees the reason');
+  assert.ok((await mailTo(citizens.return.email, 'perlu diperbaiki')).body.includes(reason), 'and reads it by email');
   await check(returned, 'a returned application, with the reason');
   await returned.getByRole('link', { name: 'Periksa jawaban dan kirim' }).click();
   await returned.getByRole('button', { name: 'Kirim permohonan' }).click();
@@ -172,23 +210,51 @@ test('operators review and supervisors run the card process to issued, through c
   assert.equal(await supervisor.getAttribute('[data-stock]', 'data-stock'), '100');
   await check(supervisor, 'blank cards');
 
-  const toPersonalizing = async (reference, afis) => {
+  const toPersonalizing = async (reference, afis, citizen) => {
     await step(supervisor, reference, 'record', 'Perekaman selesai', true);
+    if (citizen) {
+      // The applicant's page promises the card fourteen working days after the recording.
+      await citizen.page.goto(`/permohonan/${citizen.id}`);
+      const main = await citizen.page.textContent('main');
+      assert.ok(main.includes(`Dijanjikan siap paling lambat ${longDay(promised)}`), `the promised day, ${longDay(promised)}: ${main}`);
+      assert.ok(main.includes('Anda tidak perlu melakukan apa pun'), 'nothing for the applicant to do');
+      await check(citizen.page, 'a recorded application with its promised day');
+    }
     await step(supervisor, reference, 'send_to_afis', 'Dikirim ke AFIS');
     if (afis === 'single') await step(supervisor, reference, 'afis_single', 'AFIS: identitas tunggal', 'AFIS-001');
     else {
       await step(supervisor, reference, 'afis_duplicate', 'AFIS: identitas ganda', 'AFIS-002');
+      if (citizen) {
+        await citizen.page.goto(`/permohonan/${citizen.id}`);
+        assert.ok((await citizen.page.textContent('main')).includes('untuk klarifikasi'), 'the applicant is asked to come');
+        const mail = await mailTo(citizen.email, 'perlu klarifikasi');
+        assert.ok(mail.body.includes('Datanglah ke kantor Disdukcapil'), mail.body);
+      }
       await step(supervisor, reference, 'clarification_resolved', 'Klarifikasi: selesai');
     }
     await step(supervisor, reference, 'card_ready', 'Kartu dicetak dan ada di tempat layanan');
   };
-  await toPersonalizing(citizens.approve.reference, 'single');
+  await toPersonalizing(citizens.approve.reference, 'single', citizens.approve);
+  // Ready: the page says so, within the promise, with the form to bring; the applicant got each message.
+  const ready = citizens.approve.page;
+  await ready.goto(`/permohonan/${citizens.approve.id}`);
+  const readyText = await ready.textContent('main');
+  assert.ok(readyText.includes(`Siap ${longDay(today)}, sesuai janji layanan (${longDay(promised)})`), readyText);
+  await ready.getByRole('link', { name: 'Unduh formulir permohonan (PDF)' }).waitFor();
+  await check(ready, 'a card ready to collect');
+  const email = citizens.approve.email;
+  for (const subject of ['diterima', 'disetujui: pilih jadwal perekaman', 'siap diambil']) {
+    const mail = await mailTo(email, subject);
+    assert.ok(mail.subject.includes(citizens.approve.reference), `${subject}: names the registration number`);
+    assert.ok(!mail.body.includes('1403094508060002') && !/https?:\/\//.test(mail.body), `${subject}: no NIK, no link`);
+  }
   await step(supervisor, citizens.approve.reference, 'handover_match', 'Penyerahan: sidik jari cocok, kartu diserahkan', true);
+  await mailTo(email, 'sudah diserahkan');
   await check(supervisor, 'an issued application and its history');
   await citizenSees(citizens.approve.page, citizens.approve.id,
     ['submitted', 'approved', 'recorded', 'identifying', 'personalizing', 'ready', 'issued'], 'issued, with JavaScript');
 
-  await toPersonalizing(citizens.duplicate.reference, 'duplicate');
+  await toPersonalizing(citizens.duplicate.reference, 'duplicate', citizens.duplicate);
   await step(supervisor, citizens.duplicate.reference, 'handover_match', 'Penyerahan: sidik jari cocok, kartu diserahkan', true);
   await citizenSees(citizens.duplicate.page, citizens.duplicate.id,
     ['approved', 'recorded', 'identifying', 'clarification', 'personalizing', 'ready', 'issued'], 'issued after clarification');
@@ -207,6 +273,27 @@ test('operators review and supervisors run the card process to issued, through c
   await check(supervisor, 'the access log');
   await supervisor.goto('/petugas/loket');
   await check(supervisor, 'the counter');
+
+  // A complaint (without JavaScript): filed on the application's page, answered in the console, read back.
+  const complainer = citizens.return.page;
+  await complainer.goto(`/permohonan/${citizens.return.id}`);
+  await complainer.getByRole('button', { name: 'Kirim pengaduan' }).click();
+  await complainer.getByText('Tulis isi pengaduan Anda.').first().waitFor();
+  await check(complainer, 'a complaint form with its problem');
+  await complainer.getByLabel('Isi pengaduan').fill('Sudah dua minggu belum ada kabar tentang jadwal perekaman.');
+  await complainer.getByRole('button', { name: 'Kirim pengaduan' }).click();
+  await complainer.getByText('Menunggu jawaban').waitFor();
+  await supervisor.goto('/petugas/pengaduan');
+  await check(supervisor, 'the open complaints');
+  await supervisor.getByLabel('Jawaban').fill('Mohon maaf, silakan pilih jadwal di portal; kami tunggu kedatangan Anda.');
+  await supervisor.getByRole('button', { name: 'Kirim jawaban' }).click();
+  await supervisor.getByText('Jawaban terkirim').waitFor();
+  await complainer.goto(`/permohonan/${citizens.return.id}`);
+  assert.ok((await complainer.textContent('main')).includes('kami tunggu kedatangan Anda'), 'the applicant reads the answer');
+  await mailTo(citizens.return.email, 'Pengaduan Anda');
+  await complainer.getByRole('button', { name: 'Tandai selesai' }).click();
+  await complainer.locator('.complaint .tag', { hasText: 'Selesai' }).waitFor();
+  await check(complainer, 'a resolved complaint');
 
   // The operator of the Bengkalis point cannot take the supervisor's steps.
   await open(operator, citizens.mismatch.reference);

@@ -37,10 +37,23 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
     /// The sender of the portal's email.
     pub mail_from: String,
+    /// The SMS or WhatsApp gateway for mobile numbers (`SMS_GATEWAY_URL`, `SMS_GATEWAY_TOKEN`,
+    /// `SMS_GATEWAY_CHANNEL`); without it, messages to mobile numbers go to the log (development) or wait.
+    pub sms_gateway: Option<crate::notify::Gateway>,
+    /// Whether this process delivers the outbox (`OUTBOX_WORKER`, `on` or `off`): off where `server deliver` runs
+    /// as a process of its own.
+    pub outbox_worker: bool,
+    /// How long a delivery worker's claim on a message lasts (`OUTBOX_LEASE_SECS`).
+    pub outbox_lease_secs: i64,
+    /// The first pause after a failed delivery (`OUTBOX_RETRY_SECS`); it doubles each time, up to an hour.
+    pub outbox_retry_secs: i64,
     /// Base64 of at least 32 bytes; without it a key is generated into `data_dir/keys/`.
     pub session_key: Option<SecretString>,
     pub max_body_bytes: usize,
     pub log_format: LogFormat,
+    /// The central AFIS's public key, issuer and audience (`AFIS_PUBLIC_KEY` or `AFIS_PUBLIC_KEY_FILE`,
+    /// `AFIS_ISSUER`, `AFIS_AUDIENCE`); without them the AFIS link answers 503.
+    pub afis: Option<crate::afis::AfisSettings>,
 }
 
 impl Config {
@@ -115,6 +128,55 @@ impl Config {
                 reason: "is required when PUBLIC_BASE_URL is https (production): sign-in codes must be sent".into(),
             });
         }
+        let sms_gateway = match (get("SMS_GATEWAY_URL"), get("SMS_GATEWAY_TOKEN")) {
+            (None, _) => None,
+            (Some(url), _) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                return Err(ConfigError::Invalid {
+                    name: "SMS_GATEWAY_URL",
+                    reason: "must start with https:// or http://".into(),
+                })
+            }
+            (Some(_), None) => {
+                return Err(ConfigError::Invalid {
+                    name: "SMS_GATEWAY_TOKEN",
+                    reason: "is required with SMS_GATEWAY_URL".into(),
+                })
+            }
+            (Some(url), Some(token)) => {
+                let channel = get("SMS_GATEWAY_CHANNEL").unwrap_or_else(|| "sms".into());
+                if !["sms", "whatsapp"].contains(&channel.as_str()) {
+                    return Err(ConfigError::Invalid {
+                        name: "SMS_GATEWAY_CHANNEL",
+                        reason: format!("{channel:?} is not sms or whatsapp"),
+                    });
+                }
+                Some(crate::notify::Gateway {
+                    url,
+                    token: token.into(),
+                    channel,
+                })
+            }
+        };
+        let seconds = |name: &'static str, default: i64| match get(name) {
+            None => Ok(default),
+            Some(v) => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or(ConfigError::Invalid {
+                name,
+                reason: format!("{v:?} is not a positive number of seconds"),
+            }),
+        };
+        let outbox_worker = match get("OUTBOX_WORKER").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "OUTBOX_WORKER",
+                    reason: format!("{other:?} is not on or off"),
+                })
+            }
+        };
+        let outbox_lease_secs = seconds("OUTBOX_LEASE_SECS", 120)?;
+        let outbox_retry_secs = seconds("OUTBOX_RETRY_SECS", 30)?;
+        let afis = crate::afis::AfisSettings::from_lookup(&get, &public_base_url)?;
         Ok(Config {
             data_dir,
             database_url: database_url.into(),
@@ -126,9 +188,14 @@ impl Config {
             smtp_url,
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "Portal KTP-el Disdukcapil Bengkalis <no-reply@localhost>".into()),
+            sms_gateway,
+            outbox_worker,
+            outbox_lease_secs,
+            outbox_retry_secs,
             session_key: get("SESSION_SIGNING_KEY").map(Into::into),
             max_body_bytes,
             log_format,
+            afis,
         })
     }
 
@@ -163,6 +230,17 @@ mod tests {
         assert!(config(&[("LEPTOS_SITE_ADDR", "nowhere")]).is_err());
         assert!(config(&[("PUBLIC_BASE_URL", "ftp://x")]).is_err());
         assert!(config(&[("LOG_FORMAT", "xml")]).is_err());
+        assert!(
+            config(&[("SMS_GATEWAY_URL", "https://sms.example.id/send")]).is_err(),
+            "a gateway needs its token"
+        );
+        let gateway = [
+            ("SMS_GATEWAY_URL", "https://sms.example.id/send"),
+            ("SMS_GATEWAY_TOKEN", "t"),
+        ];
+        assert!(config(&gateway).is_ok());
+        assert!(config(&[gateway[0], gateway[1], ("SMS_GATEWAY_CHANNEL", "pigeon")]).is_err());
+        assert!(config(&[("OUTBOX_RETRY_SECS", "0")]).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! same application on port 0 against a fresh database.
 
 pub mod admin;
+pub mod afis;
 pub mod applications;
 pub mod assets;
 pub mod auth;

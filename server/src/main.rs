@@ -34,6 +34,16 @@ async fn run() -> std::process::ExitCode {
         }
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == ["deliver"] {
+        telemetry::init(config.log_format);
+        return match server::startup::deliver(config, shutdown_signal()).await {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(error) => {
+                tracing::error!(%error, "the delivery worker could not start");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(command) = server::admin::parse(&args) {
         return match command {
             Ok(command) => match server::admin::run(command, &config).await {

@@ -20,7 +20,7 @@ use crate::{
     documents::{inspect::Inspector, store::DocumentStore},
     http::{health, metrics, security},
     keys::{self, KeyError},
-    notify::{Notifier, NotifyError},
+    notify::{worker, Notifier, NotifyError},
 };
 use app::{
     api::ports::{Applications, AssetUrls, Bookings, ClientAddress, SignIn, SiteSettings},
@@ -59,6 +59,7 @@ pub struct AppState {
     pub bookings: Bookings,
     pub printouts: Arc<Printouts>,
     pub staff: crate::staff::StaffState,
+    pub afis: crate::afis::AfisState,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +78,38 @@ pub enum StartError {
     Assets(std::io::Error),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+fn notifier(config: &Config) -> Result<Notifier, NotifyError> {
+    Notifier::new(
+        config.smtp_url.as_ref().map(|s| s.expose_secret()),
+        &config.mail_from,
+        config.sms_gateway.clone(),
+        !config.is_https(),
+    )
+}
+
+fn outbox_worker(config: &Config, db: Db, notifier: Arc<Notifier>) -> worker::Worker {
+    let settings = worker::Settings {
+        lease_secs: config.outbox_lease_secs,
+        retry_secs: config.outbox_retry_secs,
+        ..worker::Settings::default()
+    };
+    worker::Worker::new(db, notifier, settings)
+}
+
+/// `server deliver`: only the outbox's delivery worker, until the process is stopped. For a site that wants its
+/// messages sent by a process of their own (every server process also runs one).
+pub async fn deliver(config: Config, until: impl Future<Output = ()>) -> Result<(), StartError> {
+    let db = Db::connect(config.database_url.expose_secret()).await?;
+    let notifier = Arc::new(notifier(&config)?);
+    let worker = outbox_worker(&config, db, notifier);
+    tracing::info!(worker = %worker.name, "delivering the outbox");
+    tokio::select! {
+        _ = worker.run() => {}
+        _ = until => {}
+    }
+    Ok(())
 }
 
 pub struct Application {
@@ -117,11 +150,10 @@ impl Application {
             .hash_files(hash_file_present())
             .build();
         let session_key = Arc::new(session_key);
-        let notifier = Notifier::new(
-            config.smtp_url.as_ref().map(|s| s.expose_secret()),
-            &config.mail_from,
-            !config.is_https(),
-        )?;
+        let notifier = Arc::new(notifier(&config)?);
+        if config.outbox_worker {
+            outbox_worker(&config, db.clone(), notifier.clone()).spawn();
+        }
         let tokens = Arc::new(SessionTokens::new(
             &session_key,
             &config.public_base_url,
@@ -132,7 +164,7 @@ impl Application {
             db: db.clone(),
             key: session_key.clone(),
             tokens: tokens.clone(),
-            notifier: Arc::new(notifier),
+            notifier,
         });
         let applications: Applications = Arc::new(CitizenApplications {
             db: db.clone(),
@@ -174,6 +206,7 @@ impl Application {
             staging_dir,
             secure_cookies: config.is_https(),
         });
+        let afis = crate::afis::AfisState::new(db.clone(), config.afis.as_ref());
         let state = AppState {
             leptos_options,
             db,
@@ -185,6 +218,7 @@ impl Application {
             bookings,
             printouts,
             staff,
+            afis,
         };
         let router = router(&config, state.clone());
         Ok(Application {
@@ -274,6 +308,7 @@ fn router(config: &Config, state: AppState) -> Router {
         .route("/formulir/{application}", get(printouts::form))
         .route("/kalender/{application}", get(printouts::calendar))
         .merge(crate::staff::router(state.staff.clone()))
+        .merge(crate::afis::router(state.afis.clone()))
         .route_layer(middleware::from_fn(metrics::label_route))
         .layer(middleware::from_fn(client_address))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

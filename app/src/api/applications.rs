@@ -78,6 +78,23 @@ pub struct ApplicationView {
     pub history: Vec<HistoryEntry>,
     /// The card waits for personalization and the office has no blank cards: the applicant is told so.
     pub waiting_for_cards: bool,
+    /// The service promise, once the recording is booked or done.
+    pub promise: Option<crate::domain::tracking::Promise>,
+    /// A foreign resident's KITAP (and so card) expiry, when it is time to renew.
+    pub renewal_due: Option<Date>,
+    /// The applicant's complaints about this application, oldest first.
+    pub complaints: Vec<ComplaintView>,
+}
+
+/// A complaint as its applicant sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintView {
+    pub id: String,
+    pub filed: Date,
+    pub body: String,
+    pub status: crate::domain::complaint::ComplaintStatus,
+    /// Staff's answer and its day.
+    pub answer: Option<(Date, String)>,
 }
 
 /// One step of an application's history as the applicant sees it.
@@ -341,6 +358,46 @@ pub async fn submit_application(application: String) -> Result<(), AppError> {
     leptos_axum::redirect(&confirmation_page(&view.id));
     Ok(())
 }
+
+/// Files a complaint (*pengaduan*) about a submitted application; back to the application's page, where it is
+/// listed with its answer once staff give one.
+#[server(endpoint = "permohonan/pengaduan")]
+pub async fn file_complaint(application: String, text: String) -> Result<(), AppError> {
+    use super::{error::Problem, form::ssr::fail};
+    use crate::domain::complaint::checked_text;
+
+    let (account, port) = ssr::signed_in().await?;
+    let view = ssr::owned(&port, &account, &application).await?;
+    let page = application_page(&view.id);
+    let fail = |error| fail(COMPLAINT_FORM, &format!("{page}#pengaduan"), &[("text", &text)], error);
+    let text = match checked_text(&text) {
+        Ok(text) => text,
+        Err(issue) => return fail(AppError::field("text", Problem::Complaint(issue))),
+    };
+    if let Err(error) = port.file_complaint(&account, &view.id, &text).await {
+        return fail(error);
+    }
+    leptos_axum::redirect(&format!("{page}#pengaduan"));
+    Ok(())
+}
+
+/// Closes an answered complaint: the applicant is satisfied.
+#[server(endpoint = "permohonan/pengaduan/tutup")]
+pub async fn close_complaint(application: String, complaint: String) -> Result<(), AppError> {
+    use super::form::ssr::fail;
+
+    let (account, port) = ssr::signed_in().await?;
+    let view = ssr::owned(&port, &account, &application).await?;
+    let page = format!("{}#pengaduan", application_page(&view.id));
+    if let Err(error) = port.close_complaint(&account, &view.id, &complaint).await {
+        return fail(COMPLAINT_FORM, &page, &[], error);
+    }
+    leptos_axum::redirect(&page);
+    Ok(())
+}
+
+/// The flash of the complaint form.
+pub const COMPLAINT_FORM: &str = "complaint";
 
 /// The areas under `parent` (`""`: the provinces), for the address pickers with JavaScript.
 #[server(endpoint = "wilayah", input = server_fn::codec::GetUrl)]

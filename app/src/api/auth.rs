@@ -62,7 +62,8 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
     let Some(attempt) = get_cookie(ATTEMPT_COOKIE) else {
         return fail("code", CODE_PAGE, &[], AppError::field("code", Problem::CodeExpired));
     };
-    match expect_context::<SignIn>().verify_code(&attempt, &code).await {
+    let locale = crate::i18n::initial_locale();
+    match expect_context::<SignIn>().verify_code(&attempt, &code, locale).await {
         Ok((token, max_age)) => {
             set_cookie(SESSION_COOKIE, &token, max_age, "Lax");
             set_cookie(ATTEMPT_COOKIE, "", 0, "Lax");

@@ -28,6 +28,8 @@ pub enum Problem {
     NotEditable,
     /// A booking, move or cancellation that was refused, and why.
     Booking(crate::domain::booking::BookingIssue),
+    /// A complaint that was refused, and why.
+    Complaint(crate::domain::complaint::ComplaintIssue),
 }
 
 /// Why an uploaded scan was refused.

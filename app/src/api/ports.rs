@@ -28,8 +28,14 @@ pub trait SignInPort: Send + Sync {
         locale: crate::i18n::Locale,
     ) -> Result<String, crate::api::error::AppError>;
 
-    /// Checks the code of `attempt`; returns a session token and its lifetime in seconds.
-    async fn verify_code(&self, attempt: &str, code: &str) -> Result<(String, i64), crate::api::error::AppError>;
+    /// Checks the code of `attempt`; returns a session token and its lifetime in seconds. The account's messages
+    /// are written in `locale` from then on.
+    async fn verify_code(
+        &self,
+        attempt: &str,
+        code: &str,
+        locale: crate::i18n::Locale,
+    ) -> Result<(String, i64), crate::api::error::AppError>;
 
     /// The account a session token belongs to, if the session is live.
     async fn account(
@@ -82,6 +88,17 @@ pub trait ApplicationsPort: Send + Sync {
 
     /// Sends an editable application to the office; returns its registration number.
     async fn submit(&self, account: &str, id: &str) -> Result<String, crate::api::error::AppError>;
+
+    /// Files a complaint about a submitted application of the account.
+    async fn file_complaint(&self, account: &str, id: &str, text: &str) -> Result<(), crate::api::error::AppError>;
+
+    /// Closes an answered complaint about an application of the account.
+    async fn close_complaint(
+        &self,
+        account: &str,
+        id: &str,
+        complaint: &str,
+    ) -> Result<(), crate::api::error::AppError>;
 
     /// The areas directly under `parent` (`None`: the provinces), sorted by name.
     async fn areas(

@@ -56,6 +56,17 @@ pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
         Problem::NotEditable => p.not_editable.to_owned(),
         Problem::Answer(issue) => issue_message(t, field, issue),
         Problem::Booking(issue) => booking_issue_message(t, issue).to_owned(),
+        Problem::Complaint(issue) => {
+            use crate::domain::complaint::ComplaintIssue;
+            let a = &t.application;
+            match issue {
+                ComplaintIssue::Missing => a.complaint_missing,
+                ComplaintIssue::TooLong => a.complaint_too_long,
+                ComplaintIssue::NotOpen => a.complaint_not_open,
+                ComplaintIssue::NotSubmitted => a.complaint_not_submitted,
+            }
+            .to_owned()
+        }
         Problem::Upload(refusal) => match refusal {
             Refusal::Missing => p.upload_missing,
             Refusal::TooLarge => p.upload_too_large,

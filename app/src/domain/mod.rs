@@ -4,6 +4,7 @@
 pub mod application;
 pub mod booking;
 pub mod calendar;
+pub mod complaint;
 pub mod countries;
 pub mod date;
 pub mod eligibility;
@@ -13,6 +14,7 @@ pub mod nik;
 pub mod office;
 pub mod process;
 pub mod regions;
+pub mod tracking;
 
 pub use date::Date;
 pub use local_path::LocalPath;

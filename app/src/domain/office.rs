@@ -15,6 +15,9 @@ pub const WEBSITE: (&str, &str) = (
 /// The service-level promise of both services, in working days.
 pub const SERVICE_DAYS: u32 = 14;
 
+/// How many days before a foreign resident's KITAP (and so their card) expires they are reminded to renew.
+pub const RENEWAL_NOTICE_DAYS: i64 = 30;
+
 /// Kabupaten Bengkalis keeps Western Indonesian Time (WIB, UTC+7): dates are the office's, not the server's.
 pub const UTC_OFFSET_SECS: i64 = 7 * 3600;
 

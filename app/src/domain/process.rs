@@ -163,6 +163,12 @@ impl Step {
         }
     }
 
+    /// Whether the step is an answer of the central AFIS: the only steps the AFIS link may take, with a
+    /// supervisor's reach (the whole office) and without a claim.
+    pub fn is_afis_result(self) -> bool {
+        matches!(self, Step::AfisSingle | Step::AfisDuplicate)
+    }
+
     /// Whether the note of this step is a reason written for the applicant (the citizen's page shows it); the
     /// notes of other steps stay with staff.
     pub fn tells_applicant_why(self) -> bool {
@@ -456,6 +462,11 @@ mod tests {
         assert_eq!(crate::domain::nik::mask("1403011201900001"), "1403********0001");
         assert_eq!(crate::domain::nik::mask("123"), "****************");
         assert!(Step::Return.tells_applicant_why() && !Step::Approve.tells_applicant_why());
+        let afis: Vec<Step> = Step::ALL.into_iter().filter(|s| s.is_afis_result()).collect();
+        assert_eq!(afis, vec![Step::AfisSingle, Step::AfisDuplicate]);
+        assert!(afis
+            .iter()
+            .all(|s| s.edge().0 == Status::Identifying && s.allowed_to(Role::Supervisor)));
         assert!(waiting_for_blank_cards(Status::Personalizing, 0));
         assert!(!waiting_for_blank_cards(Status::Personalizing, 3));
     }

@@ -4,7 +4,7 @@ use crate::{
     auth::{now, tokens::SessionTokens},
     db::{
         applications::{self, StoreError},
-        Db,
+        complaints, Db,
     },
 };
 use app::{
@@ -13,7 +13,10 @@ use app::{
         error::{AppError, Problem},
         ports::ApplicationsPort,
     },
-    domain::application::{Answers, Kind, Section},
+    domain::{
+        application::{Answers, Kind, Section},
+        complaint::ComplaintIssue,
+    },
 };
 use std::sync::Arc;
 
@@ -68,6 +71,24 @@ impl ApplicationsPort for CitizenApplications {
             .map_err(store_error)?;
         tracing::info!(application = id, "application submitted");
         Ok(reference)
+    }
+
+    async fn file_complaint(&self, account: &str, id: &str, text: &str) -> Result<(), AppError> {
+        match complaints::file(&self.db, account, id, text, now()).await {
+            Err(StoreError::NotEditable) => Err(AppError::field(
+                "text",
+                Problem::Complaint(ComplaintIssue::NotSubmitted),
+            )),
+            other => other.map_err(store_error),
+        }
+    }
+
+    async fn close_complaint(&self, account: &str, id: &str, complaint: &str) -> Result<(), AppError> {
+        match complaints::close(&self.db, account, id, complaint, now()).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::field("", Problem::Complaint(ComplaintIssue::NotOpen))),
+            Err(error) => Err(store_error(error)),
+        }
     }
 
     async fn areas(&self, parent: Option<&str>) -> Result<Vec<Area>, AppError> {

@@ -56,11 +56,11 @@ impl SignInPort for CitizenSignIn {
         Ok(issued.attempt)
     }
 
-    async fn verify_code(&self, attempt: &str, code: &str) -> Result<(String, i64), AppError> {
+    async fn verify_code(&self, attempt: &str, code: &str, locale: Locale) -> Result<(String, i64), AppError> {
         let identifier = codes::verify(&self.db, &self.key, attempt, code, now())
             .await
             .map_err(code_problem)?;
-        let account = accounts::find_or_create(&self.db, &identifier, now())
+        let account = accounts::find_or_create(&self.db, &identifier, locale, now())
             .await
             .map_err(unavailable)?;
         let token = self

@@ -8,6 +8,7 @@ use app::{
         application::{Answers, Document, Kind, Section, Status, AREA_CHAIN},
         office::office_date,
         process::{waiting_for_blank_cards, Step},
+        tracking::{renewal_due, Promise},
         Date,
     },
 };
@@ -137,17 +138,24 @@ pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Res
             .await?
             .into_iter()
             .collect();
+    let kind = kind_of(&row.try_get::<String, _>("kind")?);
+    let history = history(db, id).await?;
+    let promise = promise(db, id, &history).await?;
+    let kitap_expiry = answers.get("kitap_expiry").and_then(|d| Date::parse_iso(d));
     Ok(ApplicationView {
         id: row.try_get("id")?,
-        kind: kind_of(&row.try_get::<String, _>("kind")?),
+        kind,
         status: status_of(&row.try_get::<String, _>("status")?),
         answers,
         documents,
         reference: row.try_get("reference")?,
         area_names,
         today,
-        history: history(db, id).await?,
+        history,
         waiting_for_cards: false,
+        promise,
+        renewal_due: renewal_due(kind, kitap_expiry, today),
+        complaints: super::complaints::of_application(db, id).await?,
     })
     .map(|mut view| {
         view.waiting_for_cards = stock.is_some_and(|s| waiting_for_blank_cards(view.status, s));
@@ -155,11 +163,35 @@ pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Res
     })
 }
 
+/// The service promise: 14 working days from the recording, or, before it, from the booked appointment.
+async fn promise(db: &Db, id: &str, history: &[HistoryEntry]) -> Result<Option<Promise>, StoreError> {
+    let recorded = history.iter().find(|h| h.status == Status::Recorded).map(|h| h.day);
+    let ready = history.iter().rev().find(|h| h.status == Status::Ready).map(|h| h.day);
+    let (start, from_appointment) = match recorded {
+        Some(day) => (day, false),
+        None => {
+            let booked: Option<(String,)> =
+                sqlx::query_as("SELECT day FROM bookings WHERE application_id = $1 AND status = 'booked'")
+                    .bind(id)
+                    .fetch_optional(&db.pool)
+                    .await?;
+            match booked.and_then(|(d,)| Date::parse_iso(&d)) {
+                Some(day) => (day, true),
+                None => return Ok(None),
+            }
+        }
+    };
+    let mut conn = db.pool.acquire().await?;
+    // Fourteen working days fit in two months whatever the holidays.
+    let calendar = super::bookings::calendar(&mut conn, None, start, start.add_days(62)).await?;
+    Ok(Some(Promise::new(&calendar, start, from_appointment, ready)))
+}
+
 /// The states an application reached, as its applicant sees them: staff's notes stay with staff, except the
 /// reasons written for the applicant (a return, a rejection).
 async fn history(db: &Db, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
     let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT at, to_status, step, note FROM application_events WHERE application_id = $1 ORDER BY at, id",
+        "SELECT at, to_status, step, note FROM application_events WHERE application_id = $1 ORDER BY at, seq, id",
     )
     .bind(id)
     .fetch_all(&db.pool)
@@ -281,10 +313,15 @@ pub async fn submit(db: &Db, account: &str, id: &str, now: i64) -> Result<String
     } else {
         answers.get("district").cloned().unwrap_or_default()
     };
+    // The KITAP's expiry is kept beside the answers so that the renewal reminder can find it.
+    let kitap_expires_on = (kind_of(&kind) == Kind::Foreigner)
+        .then(|| answers.get("kitap_expiry").and_then(|d| Date::parse_iso(d)))
+        .flatten()
+        .map(|d| d.to_string());
     sqlx::query(
         "UPDATE applications SET status = $1, reference = $2, submitted_at = $3, updated_at = $3, nik = $4, \
-         point_id = COALESCE((SELECT id FROM service_points WHERE id = $5 AND active = 1), 'dinas') \
-         WHERE id = $6 AND account_id = $7",
+         point_id = COALESCE((SELECT id FROM service_points WHERE id = $5 AND active = 1), 'dinas'), \
+         kitap_expires_on = $8 WHERE id = $6 AND account_id = $7",
     )
     .bind(Status::Submitted.code())
     .bind(&reference)
@@ -293,9 +330,12 @@ pub async fn submit(db: &Db, account: &str, id: &str, now: i64) -> Result<String
     .bind(district)
     .bind(id)
     .bind(account)
+    .bind(kitap_expires_on)
     .execute(&mut *tx)
     .await?;
     append_event(&mut tx, id, now, "applicant", Some(from), Status::Submitted, None).await?;
+    let payload = serde_json::json!({ "status": Status::Submitted.code() });
+    super::outbox::enqueue(&mut tx, id, super::outbox::Topic::StatusChanged, payload, now).await?;
     tx.commit().await?;
     Ok(reference)
 }
@@ -310,8 +350,9 @@ async fn append_event(
     note: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO application_events (id, application_id, at, actor, from_status, to_status, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO application_events (id, application_id, at, actor, from_status, to_status, note, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $2))",
     )
     .bind(random::id())
     .bind(application)

@@ -10,6 +10,7 @@ use crate::{
     auth::random,
     db::{
         applications::{self, StoreError},
+        outbox::{self, Topic},
         Db,
     },
 };
@@ -441,6 +442,20 @@ pub async fn book(
         }
         return Err(error.into());
     }
+    let mut payload = serde_json::json!({
+        "point": booking.point_id,
+        "day": booking.day.to_string(),
+        "starts": booking.starts.to_string(),
+    });
+    let topic = match &replaced {
+        Some(old) => {
+            payload["from_day"] = old.day.to_string().into();
+            payload["from_starts"] = old.starts.to_string().into();
+            Topic::BookingMoved
+        }
+        None => Topic::BookingConfirmed,
+    };
+    outbox::enqueue(&mut tx, application, topic, payload, now).await?;
     // Staff at the booked point handle the application from now on.
     sqlx::query("UPDATE applications SET point_id = $1 WHERE id = $2")
         .bind(&booking.point_id)
@@ -489,6 +504,13 @@ pub async fn cancel(
     }
     release_place(&mut tx, &Slot::of(&current)).await?;
     set_status(&mut tx, &current.id, BookingStatus::Cancelled, Some("applicant"), now).await?;
+    let payload = serde_json::json!({
+        "point": current.point_id,
+        "day": current.day.to_string(),
+        "starts": current.starts.to_string(),
+        "by_applicant": true,
+    });
+    outbox::enqueue(&mut tx, application, Topic::BookingCancelled, payload, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -553,9 +575,7 @@ async fn cancel_day(
     now: i64,
 ) -> Result<Vec<Booking>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT {BOOKING_COLUMNS}, a.account_id, a.reference FROM bookings b \
-         JOIN applications a ON a.id = b.application_id \
-         WHERE b.day = $1 AND b.status = 'booked' AND ($2 = '' OR b.point_id = $2)"
+        "SELECT {BOOKING_COLUMNS} FROM bookings b WHERE b.day = $1 AND b.status = 'booked' AND ($2 = '' OR b.point_id = $2)"
     ))
     .bind(day.to_string())
     .bind(point.unwrap_or(""))
@@ -564,27 +584,14 @@ async fn cancel_day(
     let mut cancelled = Vec::new();
     for row in &rows {
         let booking = booking_of(row)?;
-        let account: String = row.try_get("account_id")?;
-        let reference: Option<String> = row.try_get("reference")?;
         set_status(tx, &booking.id, BookingStatus::Cancelled, Some(reason), now).await?;
         let payload = serde_json::json!({
-            "reference": reference,
             "point": booking.point_id,
             "day": booking.day.to_string(),
             "starts": booking.starts.to_string(),
             "reason": reason,
         });
-        sqlx::query(
-            "INSERT INTO outbox (id, account_id, application_id, topic, payload, created_at) \
-             VALUES ($1, $2, $3, 'booking_cancelled', $4, $5)",
-        )
-        .bind(random::id())
-        .bind(&account)
-        .bind(&booking.application_id)
-        .bind(payload.to_string())
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        outbox::enqueue(tx, &booking.application_id, Topic::BookingCancelled, payload, now).await?;
         cancelled.push(booking);
     }
     sqlx::query("DELETE FROM slot_usage WHERE day = $1 AND ($2 = '' OR point_id = $2)")

@@ -5,8 +5,12 @@
 //! and serve both. Should a change ever need dialect-specific SQL, it gets a `migrations/sqlite` and a
 //! `migrations/postgres` folder from that point on, and [`Db::migrate`] picks one per backend.
 
+pub mod afis;
 pub mod applications;
 pub mod bookings;
+pub mod complaints;
+pub mod dashboard;
+pub mod outbox;
 pub mod process;
 pub mod reference_data;
 pub mod staff;

@@ -2,7 +2,8 @@
 //! the steps of the process, the counter's day and the blank card stock.
 //!
 //! Every query that reaches an application goes through [`Scope`]: an operator's queries name their service
-//! point, so another point's application is simply not found (404), never "forbidden".
+//! point, so another point's application is simply not found (404), never "forbidden". The central AFIS posts its
+//! results through the same state machine as an [`Actor::Afis`] (see `crate::afis`).
 
 use crate::{
     auth::random,
@@ -36,10 +37,53 @@ pub struct Scope {
     pub point: Option<String>,
 }
 
+/// Who takes a step of the process.
+#[derive(Clone, Copy, Debug)]
+pub enum Actor<'a> {
+    /// A staff member, inside their scope, holding the application's claim.
+    Staff(&'a Scope),
+    /// The central AFIS, named by its token's issuer. It reaches the whole office (it identifies every point's
+    /// applicants), holds no claim (it is not one of the people the claim keeps from working on the same
+    /// application), and may take only the AFIS results ([`Step::is_afis_result`]).
+    Afis { issuer: &'a str },
+}
+
+impl Actor<'_> {
+    /// What `application_events.actor` keeps: `staff:<id>` or `afis:<issuer>`.
+    fn code(&self) -> String {
+        match self {
+            Actor::Staff(scope) => format!("staff:{}", scope.staff_id),
+            Actor::Afis { issuer } => format!("afis:{issuer}"),
+        }
+    }
+
+    fn staff_id(&self) -> Option<&str> {
+        match self {
+            Actor::Staff(scope) => Some(&scope.staff_id),
+            Actor::Afis { .. } => None,
+        }
+    }
+
+    /// The scope's condition (see [`Scope::condition`]); the AFIS sees the whole office.
+    fn condition(&self, n: usize) -> Option<(String, String)> {
+        match self {
+            Actor::Staff(scope) => scope.condition(n),
+            Actor::Afis { .. } => None,
+        }
+    }
+
+    fn handles_applications(&self) -> bool {
+        match self {
+            Actor::Staff(scope) => scope.role.handles_applications(),
+            Actor::Afis { .. } => true,
+        }
+    }
+}
+
 impl Scope {
     /// The condition (on `applications a`) and its bind value that keep a query inside the scope, numbered from
     /// `$n`; `None` for the whole office.
-    fn condition(&self, n: usize) -> Option<(String, String)> {
+    pub(crate) fn condition(&self, n: usize) -> Option<(String, String)> {
         match self.role {
             Role::Supervisor => None,
             // An operator without a point, or an admin, reaches nothing.
@@ -210,7 +254,8 @@ pub struct Detail {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {
     pub at: i64,
-    /// The staff member's name, or `None` for the applicant.
+    /// The staff member's name, `AFIS (<issuer>)` for a result the central AFIS posted, or `None` for the
+    /// applicant.
     pub staff: Option<String>,
     pub from: Option<Status>,
     pub to: Status,
@@ -305,9 +350,11 @@ pub async fn detail(db: &Db, scope: &Scope, id: &str, today: Date, now: i64) -> 
 /// An application's events, oldest first, with the names of the staff who took them.
 pub async fn events(db: &Db, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT e.at, e.actor, e.from_status, e.to_status, e.step, e.note, e.afis_reference, s.display_name \
+        "SELECT e.at, e.actor, e.from_status, e.to_status, e.step, e.note, e.afis_reference, \
+         COALESCE(s.display_name, CASE WHEN e.actor LIKE 'afis:%' THEN 'AFIS (' || SUBSTR(e.actor, 6) || ')' END) \
+         AS display_name \
          FROM application_events e LEFT JOIN staff s ON e.actor = 'staff:' || s.id \
-         WHERE e.application_id = $1 ORDER BY e.at, e.id",
+         WHERE e.application_id = $1 ORDER BY e.at, e.seq, e.id",
     )
     .bind(id)
     .fetch_all(&db.pool)
@@ -381,16 +428,16 @@ impl From<sqlx::Error> for StepError {
     }
 }
 
-/// Takes the application's row first in a transaction (as every writer does), inside the scope; its status and
-/// claim.
+/// Takes the application's row first in a transaction (as every writer does), inside the actor's scope; its
+/// status and claim.
 async fn lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    scope: &Scope,
+    actor: Actor<'_>,
     id: &str,
 ) -> Result<(Status, Option<String>, Option<i64>), StepError> {
     let mut sql =
         "UPDATE applications SET updated_at = updated_at WHERE id = $1 AND submitted_at IS NOT NULL".to_owned();
-    let scoped = scope.condition(2);
+    let scoped = actor.condition(2);
     if let Some((condition, _)) = &scoped {
         sql.push_str(&condition.replace("a.", ""));
     }
@@ -398,7 +445,7 @@ async fn lock(
     if let Some((_, value)) = &scoped {
         query = query.bind(value);
     }
-    if query.execute(&mut **tx).await?.rows_affected() == 0 || !scope.role.handles_applications() {
+    if query.execute(&mut **tx).await?.rows_affected() == 0 || !actor.handles_applications() {
         return Err(StepError::NotFound);
     }
     let (status, claimed_by, expires): (String, Option<String>, Option<i64>) =
@@ -416,7 +463,7 @@ fn holder(claimed_by: Option<String>, expires: Option<i64>, now: i64) -> Option<
 /// Claims the application for the staff member (or renews their claim) for [`CLAIM_SECS`].
 pub async fn claim(db: &Db, scope: &Scope, id: &str, now: i64) -> Result<(), StepError> {
     let mut tx = db.pool.begin().await?;
-    let (_, claimed_by, expires) = lock(&mut tx, scope, id).await?;
+    let (_, claimed_by, expires) = lock(&mut tx, Actor::Staff(scope), id).await?;
     if let Some(other) = holder(claimed_by, expires, now).filter(|h| *h != scope.staff_id) {
         let (name,): (String,) = sqlx::query_as("SELECT display_name FROM staff WHERE id = $1")
             .bind(&other)
@@ -437,7 +484,7 @@ pub async fn claim(db: &Db, scope: &Scope, id: &str, now: i64) -> Result<(), Ste
 /// Gives up the staff member's own claim.
 pub async fn release(db: &Db, scope: &Scope, id: &str) -> Result<(), StepError> {
     let mut tx = db.pool.begin().await?;
-    lock(&mut tx, scope, id).await?;
+    lock(&mut tx, Actor::Staff(scope), id).await?;
     sqlx::query("UPDATE applications SET claimed_by = NULL, claim_expires_at = NULL WHERE id = $1 AND claimed_by = $2")
         .bind(id)
         .bind(&scope.staff_id)
@@ -458,16 +505,48 @@ pub async fn take_step(
     input: &StepInput,
     now: i64,
 ) -> Result<Status, StepError> {
+    apply_step(db, Actor::Staff(scope), id, step, input, now).await
+}
+
+/// The central AFIS posts its result (an AFIS step, with its reference): the same state machine and the same
+/// transaction as a supervisor entering it by hand, without a claim; the event names `afis:<issuer>`.
+pub async fn take_afis_step(
+    db: &Db,
+    issuer: &str,
+    id: &str,
+    step: Step,
+    input: &StepInput,
+    now: i64,
+) -> Result<Status, StepError> {
+    apply_step(db, Actor::Afis { issuer }, id, step, input, now).await
+}
+
+async fn apply_step(
+    db: &Db,
+    actor: Actor<'_>,
+    id: &str,
+    step: Step,
+    input: &StepInput,
+    now: i64,
+) -> Result<Status, StepError> {
     let mut tx = db.pool.begin().await?;
-    let (status, claimed_by, expires) = lock(&mut tx, scope, id).await?;
-    match holder(claimed_by, expires, now) {
-        Some(h) if h == scope.staff_id => {}
-        Some(_) | None => return Err(StepError::NotClaimed),
-    }
+    let (status, claimed_by, expires) = lock(&mut tx, actor, id).await?;
+    let role = match actor {
+        Actor::Staff(scope) => {
+            match holder(claimed_by, expires, now) {
+                Some(h) if h == scope.staff_id => {}
+                Some(_) | None => return Err(StepError::NotClaimed),
+            }
+            scope.role
+        }
+        // The AFIS answers with a supervisor's authority, for its own steps only.
+        Actor::Afis { .. } if step.is_afis_result() => Role::Supervisor,
+        Actor::Afis { .. } => return Err(StepError::Refused(ProcessError::WrongRole)),
+    };
     let (stock,): (i64,) = sqlx::query_as("SELECT quantity FROM blank_card_stock WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;
-    let accepted = decide(status, scope.role, step, input, Facts { blank_cards: stock })?;
+    let accepted = decide(status, role, step, input, Facts { blank_cards: stock })?;
     match step {
         Step::CardReady => {
             let taken = sqlx::query(
@@ -479,7 +558,7 @@ pub async fn take_step(
             if taken.rows_affected() == 0 {
                 return Err(StepError::Refused(ProcessError::NoBlankCards));
             }
-            record_stock_change(&mut tx, Some(&scope.staff_id), -1, stock - 1, Some(id), now).await?;
+            record_stock_change(&mut tx, actor.staff_id(), -1, stock - 1, Some(id), now).await?;
         }
         Step::Record => {
             sqlx::query("UPDATE bookings SET status = 'attended' WHERE application_id = $1 AND status = 'booked'")
@@ -510,12 +589,13 @@ pub async fn take_step(
     }
     sqlx::query(
         "INSERT INTO application_events (id, application_id, at, actor, from_status, to_status, note, step, \
-         afis_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         afis_reference, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM application_events WHERE application_id = $2))",
     )
     .bind(random::id())
     .bind(id)
     .bind(now)
-    .bind(format!("staff:{}", scope.staff_id))
+    .bind(actor.code())
     .bind(status.code())
     .bind(accepted.to.code())
     .bind(accepted.note.as_deref())
@@ -523,17 +603,12 @@ pub async fn take_step(
     .bind(accepted.afis_reference.as_deref())
     .execute(&mut *tx)
     .await?;
-    // The applicant hears of every step (issue 6 delivers the outbox).
-    sqlx::query(
-        "INSERT INTO outbox (id, account_id, application_id, topic, payload, created_at) \
-         SELECT $1, account_id, id, 'status_changed', $2, $3 FROM applications WHERE id = $4",
-    )
-    .bind(random::id())
-    .bind(serde_json::json!({ "status": accepted.to.code(), "step": step.code() }).to_string())
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    // The applicant hears of the step in the same transaction (the worker decides which steps are worth a message).
+    let mut payload = serde_json::json!({ "status": accepted.to.code(), "step": step.code() });
+    if step.tells_applicant_why() {
+        payload["reason"] = accepted.note.clone().into();
+    }
+    super::outbox::enqueue(&mut tx, id, super::outbox::Topic::StatusChanged, payload, now).await?;
     tx.commit().await?;
     Ok(accepted.to)
 }

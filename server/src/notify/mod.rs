@@ -1,32 +1,66 @@
-//! Sending messages to people. Here: one-time sign-in codes, by email through SMTP (lettre) when `SMTP_URL` is
-//! set. Without it, in development only (a plain-http base URL), codes are written to the log so the portal runs
-//! with no configuration; a production start without a mail server is refused by the configuration.
-//! Mobile numbers get their codes once the SMS gateway exists; until then, in development, through the log.
+//! Sending messages to people: by email through SMTP (lettre) when `SMTP_URL` is set, and to mobile numbers by SMS
+//! or WhatsApp through the HTTP gateway named by `SMS_GATEWAY_URL` (a JSON POST with a bearer token). Without a
+//! channel, in development only (a plain-http base URL), messages are written to the log so the portal runs with
+//! no configuration; a production start without a mail server is refused by the configuration.
+//!
+//! One-time sign-in codes are sent at once, as the answer to the request that asks for one. Every other message
+//! goes through the outbox ([`worker`]), written in the same transaction as the change it tells of.
+
+pub mod messages;
+pub mod worker;
 
 use app::{domain::identifier::Identifier, i18n::Locale};
 use lettre::{
     message::{header::ContentType, Mailbox},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
+use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
     #[error("the mail server refused or could not be reached: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("the SMS gateway refused or could not be reached: {0}")]
+    Gateway(String),
     #[error("the message could not be built: {0}")]
     Build(String),
-    #[error("no channel can reach this person in production yet")]
+    #[error("no channel can reach this person")]
     NoChannel,
+}
+
+/// The SMS or WhatsApp gateway: `POST url` with `Authorization: Bearer token` and
+/// `{"id", "channel", "to", "text"}`; the message id doubles as an `Idempotency-Key`, so a gateway that keeps
+/// them ignores a message sent twice after a crash.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub url: String,
+    pub token: SecretString,
+    /// `sms` or `whatsapp`.
+    pub channel: String,
+}
+
+/// One message to one person.
+pub struct Outgoing<'a> {
+    /// Identifies the message: the outbox row's id (the email's `Message-ID`, the gateway's idempotency key).
+    pub id: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
 }
 
 pub struct Notifier {
     smtp: Option<(AsyncSmtpTransport<Tokio1Executor>, Mailbox)>,
-    /// Development: codes that cannot be sent are logged instead.
-    log_codes: bool,
+    gateway: Option<(Gateway, reqwest::Client)>,
+    /// Development: messages that no channel can carry are logged instead.
+    log_instead: bool,
 }
 
 impl Notifier {
-    pub fn new(smtp_url: Option<&str>, from: &str, log_codes: bool) -> Result<Notifier, NotifyError> {
+    pub fn new(
+        smtp_url: Option<&str>,
+        from: &str,
+        gateway: Option<Gateway>,
+        log_instead: bool,
+    ) -> Result<Notifier, NotifyError> {
         let smtp = match smtp_url {
             None => None,
             Some(url) => {
@@ -37,26 +71,78 @@ impl Notifier {
                 Some((transport, from))
             }
         };
-        Ok(Notifier { smtp, log_codes })
+        let gateway = match gateway {
+            None => None,
+            Some(gateway) => {
+                let client = reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(20))
+                    .build()
+                    .map_err(|e| NotifyError::Build(format!("SMS_GATEWAY_URL: {e}")))?;
+                Some((gateway, client))
+            }
+        };
+        Ok(Notifier {
+            smtp,
+            gateway,
+            log_instead,
+        })
     }
 
     pub async fn send_code(&self, to: &Identifier, code: &str, locale: Locale) -> Result<(), NotifyError> {
         let texts = &locale.texts().mail;
-        match (to, &self.smtp) {
-            (Identifier::Email(address), Some((transport, from))) => {
+        let id = crate::auth::random::id();
+        let body = texts.code_body.replace("{code}", code);
+        self.send(
+            to,
+            &Outgoing {
+                id: &id,
+                subject: texts.code_subject,
+                body: &body,
+            },
+        )
+        .await
+    }
+
+    /// Sends `message` by the channel that reaches `to`: email for an address, the gateway for a mobile number.
+    pub async fn send(&self, to: &Identifier, message: &Outgoing<'_>) -> Result<(), NotifyError> {
+        match (to, &self.smtp, &self.gateway) {
+            (Identifier::Email(address), Some((transport, from)), _) => {
                 let to: Mailbox = address.parse().map_err(|e| NotifyError::Build(format!("{e}")))?;
-                let message = Message::builder()
+                let domain = from.email.domain().to_owned();
+                let email = Message::builder()
                     .from(from.clone())
                     .to(to)
-                    .subject(texts.code_subject)
+                    .message_id(Some(format!("<{}@{domain}>", message.id)))
+                    .subject(message.subject)
                     .header(ContentType::TEXT_PLAIN)
-                    .body(texts.code_body.replace("{code}", code))
+                    .body(message.body.to_owned())
                     .map_err(|e| NotifyError::Build(e.to_string()))?;
-                transport.send(message).await?;
+                transport.send(email).await?;
                 Ok(())
             }
-            _ if self.log_codes => {
-                tracing::warn!(to = %to, code, "development: sign-in code written to the log instead of being sent");
+            (Identifier::Phone(number), _, Some((gateway, client))) => {
+                let response = client
+                    .post(&gateway.url)
+                    .bearer_auth(gateway.token.expose_secret())
+                    .header("Idempotency-Key", message.id)
+                    .json(&serde_json::json!({
+                        "id": message.id,
+                        "channel": gateway.channel,
+                        "to": number,
+                        "text": format!("{}\n{}", message.subject, message.body),
+                    }))
+                    .send()
+                    .await
+                    .map_err(|e| NotifyError::Gateway(e.without_url().to_string()))?;
+                if !response.status().is_success() {
+                    return Err(NotifyError::Gateway(format!("answered {}", response.status())));
+                }
+                Ok(())
+            }
+            _ if self.log_instead => {
+                // Development only: the person is named by their channel, never by their NIK, which no message holds.
+                tracing::warn!(to = %to, subject = message.subject, body = message.body,
+                    "development: message written to the log instead of being sent");
                 Ok(())
             }
             _ => Err(NotifyError::NoChannel),

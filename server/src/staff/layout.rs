@@ -72,12 +72,18 @@ pub fn document(frame: Frame<'_>, body: Markup) -> Markup {
 fn links(signed: &Signed) -> Vec<(&'static str, &'static str)> {
     let t = signed.t();
     match signed.member.role {
-        Role::Operator => vec![(HOME, t.queue), ("/petugas/loket", t.counter)],
+        Role::Operator => vec![
+            (HOME, t.queue),
+            ("/petugas/loket", t.counter),
+            (super::complaints::PAGE, t.complaints),
+        ],
         Role::Supervisor => vec![
             (HOME, t.queue),
             ("/petugas/loket", t.counter),
+            (super::complaints::PAGE, t.complaints),
             ("/petugas/blangko", t.cards),
             ("/petugas/log-akses", t.access_log),
+            ("/petugas/dasbor", t.dash_nav),
         ],
         Role::Admin => vec![("/petugas/akun", t.accounts), ("/petugas/kalender", t.calendar)],
     }

@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod complaints;
+pub mod dashboard;
 pub mod layout;
 pub mod office;
 pub mod password;
@@ -86,10 +88,14 @@ pub fn router<S>(state: StaffState) -> Router<S> {
         .route("/petugas/permohonan/{id}/klaim", post(review::claim))
         .route("/petugas/permohonan/{id}/langkah", post(review::step))
         .route("/petugas/permohonan/{id}/berkas/{document}", get(review::scan))
+        .route(complaints::PAGE, get(complaints::page))
+        .route("/petugas/pengaduan/{id}", post(complaints::answer))
         .route("/petugas/loket", get(office::counter))
         .route("/petugas/loket/hadir", post(office::arrived))
         .route("/petugas/blangko", get(office::cards).post(office::change_cards))
         .route("/petugas/log-akses", get(office::access_log))
+        .route("/petugas/dasbor", get(dashboard::page))
+        .route(dashboard::CSV_PATH, get(dashboard::export))
         .route("/petugas/akun", get(accounts::page).post(accounts::create))
         .route("/petugas/akun/{id}", post(accounts::change))
         .route("/petugas/kalender", get(calendar::page))

@@ -341,11 +341,12 @@ async fn a_day_off_cancels_its_bookings_and_queues_a_message_for_each_applicant(
         .await
         .unwrap();
     assert_eq!(holiday.len(), 1, "the Dinas booking on the new holiday");
-    let messages: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT account_id, topic, payload FROM outbox ORDER BY account_id")
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
+    let messages: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT account_id, topic, payload FROM outbox WHERE topic <> 'booking_confirmed' ORDER BY account_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
     assert_eq!(messages.len(), 2, "one message per cancelled booking");
     assert_eq!(messages[0].0, people[0].0);
     assert!(messages.iter().all(|(_, topic, _)| topic == "booking_cancelled"));

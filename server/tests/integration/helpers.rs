@@ -170,6 +170,13 @@ pub fn mail_sink() -> &'static MailSink {
                 _process: None,
             };
         }
+        MailSink::start()
+    })
+}
+
+impl MailSink {
+    /// A sink of its own, for a test that steers it (see `scripts/smtp_sink.py`); stopped when dropped.
+    pub fn start() -> MailSink {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -203,39 +210,93 @@ pub fn mail_sink() -> &'static MailSink {
         let _ = process.kill();
         let _ = process.wait();
         panic!("the SMTP sink did not start on port {port}");
-    })
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
 }
 
-/// The newest message to `to`, waiting up to ten seconds for it.
-pub async fn last_mail_to(to: &str) -> String {
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        if let Some(process) = self._process.as_ref().and_then(|p| p.lock().ok()).as_mut() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+}
+
+/// Every message to `to` in `dir`, oldest first.
+pub fn mails_in(dir: &Path, to: &str) -> Vec<String> {
     let marker = format!("X-Envelope-To: {to}");
+    let mut found: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            text.lines()
+                .next()
+                .is_some_and(|l| l == marker)
+                .then(|| (e.file_name().to_string_lossy().into_owned(), text))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, text)| text).collect()
+}
+
+/// The newest message to `to` that `wanted` accepts, waiting up to ten seconds for it.
+pub async fn newest_mail_to(to: &str, wanted: impl Fn(&str) -> bool) -> String {
     for _ in 0..100 {
-        let mut found: Vec<(String, String)> = std::fs::read_dir(&mail_sink().dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
-            .filter_map(|e| {
-                let text = std::fs::read_to_string(e.path()).ok()?;
-                text.lines()
-                    .next()
-                    .is_some_and(|l| l == marker)
-                    .then(|| (e.file_name().to_string_lossy().into_owned(), text))
-            })
-            .collect();
-        found.sort();
-        if let Some((_, text)) = found.pop() {
+        if let Some(text) = mails_in(&mail_sink().dir, to).into_iter().rev().find(|m| wanted(m)) {
             return text;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("no mail to {to}");
+    panic!("no such mail to {to}");
 }
 
-/// The six-digit code in the newest message to `to`.
+/// The `Subject:` of a stored message.
+pub fn subject(mail: &str) -> &str {
+    mail.lines()
+        .find_map(|l| l.strip_prefix("Subject: "))
+        .unwrap_or_default()
+}
+
+/// The body of a stored message, as its reader sees it (quoted-printable decoded).
+pub fn body(mail: &str) -> String {
+    let raw = mail.split_once("\r\n\r\n").map_or(mail, |(_, body)| body);
+    if !mail.contains("Content-Transfer-Encoding: quoted-printable") {
+        return raw.to_owned();
+    }
+    let raw = raw.replace("=\r\n", "");
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut rest = raw.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        match (
+            b,
+            tail.get(..2)
+                .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()),
+        ) {
+            (b'=', Some(decoded)) => {
+                bytes.push(decoded);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The six-digit code in the newest sign-in code message to `to` (the other messages are not codes).
 pub async fn code_sent_to(to: &str) -> String {
-    let mail = last_mail_to(to).await;
-    let body = mail.split("\r\n\r\n").nth(1).unwrap_or(&mail);
-    body.split(|c: char| !c.is_ascii_digit())
+    let is_code = |m: &str| ["Kode masuk Portal KTP-el", "Your KTP-el Portal sign-in code"].contains(&subject(m));
+    let mail = newest_mail_to(to, is_code).await;
+    body(&mail)
+        .split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
         .expect("a six-digit code in the mail")
         .to_owned()

@@ -134,9 +134,13 @@ async fn sessions_carry_no_personal_data_and_end_on_sign_out() {
     let (_app, db) = database().await;
     let k = key(7);
     let tokens = SessionTokens::new(&k, "http://127.0.0.1:3000", CITIZEN_AUDIENCE, 3600);
-    let account = accounts::find_or_create(&db, "budi@example.com", now()).await.unwrap();
+    let account = accounts::find_or_create(&db, "budi@example.com", app::i18n::Locale::Id, now())
+        .await
+        .unwrap();
     assert_eq!(
-        accounts::find_or_create(&db, "budi@example.com", now()).await.unwrap(),
+        accounts::find_or_create(&db, "budi@example.com", app::i18n::Locale::Id, now())
+            .await
+            .unwrap(),
         account
     );
 
@@ -164,7 +168,9 @@ async fn forged_expired_and_foreign_tokens_are_refused() {
     let (_app, db) = database().await;
     let k = key(7);
     let tokens = SessionTokens::new(&k, "http://127.0.0.1:3000", CITIZEN_AUDIENCE, 3600);
-    let account = accounts::find_or_create(&db, "siti@example.com", now()).await.unwrap();
+    let account = accounts::find_or_create(&db, "siti@example.com", app::i18n::Locale::Id, now())
+        .await
+        .unwrap();
     let good = tokens.start(&db, &account, now()).await.unwrap();
 
     // Signed with another key.

@@ -497,16 +497,12 @@ async fn a_returned_application_shows_the_reason_and_the_next_reviewer_sees_what
     let response = send(&app, &session, &format!("{detail}/langkah"), &[("step", "approve")]).await;
     assert_eq!(location(&response), format!("{detail}?ok=approve"));
     assert_eq!(status_of(&db, &id).await, "approved");
-    // One queued message per step for the applicant (sent by issue 6's outbox worker).
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM outbox WHERE application_id = $1 AND topic = 'status_changed'",
-            &id
-        )
-        .await,
-        2
-    );
+    // The applicant was told each time, by email, in their language: the reason, then the approval.
+    let returned = newest_mail_to("kembali@example.com", |m| subject(m).ends_with("perlu diperbaiki")).await;
+    assert!(body(&returned).contains(reason), "{returned}");
+    let approved = newest_mail_to("kembali@example.com", |m| subject(m).contains("disetujui")).await;
+    assert!(body(&approved).contains("pilih jadwal perekaman"), "{approved}");
+    assert!(!approved.contains("1403094508060002"), "no NIK in a message");
     app.stop().await;
 }
 
