@@ -212,7 +212,7 @@ pub async fn dashboard(db: &Db, now: i64) -> Result<Dashboard, sqlx::Error> {
         late,
         fill,
         fill_total,
-        complaints_open: open_complaints(db).await?,
+        complaints_open: super::complaints::open_count(db).await?,
     })
 }
 
@@ -522,23 +522,6 @@ async fn fill(db: &Db, names: &[(String, String, bool)], today: Date) -> Result<
         }
     }
     Ok(rows)
-}
-
-/// Complaints still open (*Pengaduan Layanan*, table `complaints`). The complaints come from another part of the
-/// portal: should its table not exist yet in a database, this counts none rather than failing the dashboard.
-pub async fn open_complaints(db: &Db) -> Result<i64, sqlx::Error> {
-    match sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM complaints WHERE status = 'open'")
-        .fetch_one(&db.pool)
-        .await
-    {
-        Ok((n,)) => Ok(n),
-        Err(sqlx::Error::Database(error))
-            if error.code().as_deref() == Some("42P01") || error.message().contains("no such table") =>
-        {
-            Ok(0)
-        }
-        Err(error) => Err(error),
-    }
 }
 
 #[cfg(test)]
