@@ -17,10 +17,10 @@ SITE := target/site
 
 .PHONY: run test bench build setup lint unit-sqlite unit-postgres end2end afis-fuzz clean
 
-run: ## Build and run the portal with zero configuration
+run: ## Build and run the portal with zero configuration (development: sign-in codes go to the log)
 	scripts/setup.sh run
 	$(MAKE) --no-print-directory build
-	LEPTOS_SITE_ROOT=$(SITE) target/release/server
+	DEV_LOG_MESSAGES=$${DEV_LOG_MESSAGES:-true} LEPTOS_SITE_ROOT=$(SITE) target/release/server
 
 test: ## Every test: lint, unit and integration (SQLite, then PostgreSQL), browser, the AFIS link fuzzed
 	scripts/setup.sh test

@@ -11,8 +11,9 @@ MAIL="$DATA/mail"
 # A real SMTP server on loopback: the tests read the one-time codes from the messages it writes.
 python3 scripts/smtp_sink.py --port "$SMTP_PORT" --dir "$MAIL" --idle 900 >"$DATA/smtp.log" 2>&1 &
 SINK=$!
+# METRICS_ADDR on a port of the system's choosing: never in the way of another portal on this machine.
 DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-  SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" target/release/server >"$LOG" 2>&1 &
+  METRICS_ADDR=127.0.0.1:0 SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" target/release/server >"$LOG" 2>&1 &
 SERVER=$!
 cleanup() {
   kill "$SERVER" "$SINK" 2>/dev/null || true

@@ -8,12 +8,13 @@
 #   AFIS_FUZZ_CHECKS    schemathesis's checks (default not_a_server_error; `all` also holds every answer to the
 #                       document). ignored_auth is always left out: it cannot know that this script turns its
 #                       made-up tokens into real ones.
-#   AFIS_FUZZ_PORT      loopback port of the server (default 3410)
+#   AFIS_FUZZ_PORT      loopback port of the server (default 3410); its metrics listener is on the next port
 #   SERVER_BIN          the server to run (default target/release/server, built by `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${AFIS_FUZZ_PORT:-3410}"
+METRICS_PORT=$((PORT + 1))
 EXAMPLES="${AFIS_FUZZ_EXAMPLES:-100}"
 CHECKS="${AFIS_FUZZ_CHECKS:-not_a_server_error}"
 SERVER_BIN="${SERVER_BIN:-target/release/server}"
@@ -38,6 +39,7 @@ trap cleanup EXIT
 "$VENV/bin/python" scripts/afis_fuzz.py keygen "$DATA"
 DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
   PUBLIC_BASE_URL="http://127.0.0.1:$PORT" AFIS_PUBLIC_KEY_FILE="$DATA/afis.pub" AFIS_ISSUER="$ISSUER" \
+  METRICS_ADDR="127.0.0.1:$METRICS_PORT" \
   "$SERVER_BIN" >"$LOG" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do
@@ -59,7 +61,7 @@ status=0
   --suppress-health-check all --generation-database none --no-color) || status=$?
 
 # The server's own count of answers by status, for the link's routes: none may be a 5xx.
-metrics=$(curl -fsS "http://127.0.0.1:$PORT/metrics" | grep '^portal_http_requests_total{' | grep 'route="/api/afis' || true)
+metrics=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^portal_http_requests_total{' | grep 'route="/api/afis' || true)
 echo "== the server's answers on the AFIS link, by route and status"
 echo "$metrics" | sed -E 's/^portal_http_requests_total\{method="([A-Z]+)",route="([^"]*)",status="([0-9]+)"\} ([0-9]+)$/\4\t\3 \1 \2/' | sort -k2
 if echo "$metrics" | grep -q 'status="5'; then

@@ -79,7 +79,7 @@ fuzz_tools() {
 
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
-  test)  apt_install brotli gzip postgresql chromium curl poppler-utils zbar-tools; rust_tools; end2end_packages; python_packages; fuzz_tools ;;
+  test)  apt_install brotli gzip postgresql chromium curl openssl poppler-utils zbar-tools; rust_tools; end2end_packages; python_packages; fuzz_tools ;;
   fuzz)  apt_install curl; fuzz_tools ;;
   bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages; python_packages ;;
   *) echo "usage: $0 run|test|bench|fuzz" >&2; exit 2 ;;

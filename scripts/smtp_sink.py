@@ -4,6 +4,11 @@ recipients, to a folder, where tests read the one-time codes. Exits by itself af
 or a signal, so a test run never leaves it behind for long.
 
     python3 scripts/smtp_sink.py --port 2525 --dir /tmp/mail [--idle 900]
+        [--tls starttls|implicit --cert cert.pem --key key.pem]
+
+With `--tls starttls` the server offers STARTTLS and refuses any mail before it (530), as a submission server on
+port 587 does; with `--tls implicit` it speaks TLS from the first byte, as on port 465. Either way each stored
+message gets a second line, `X-Sink-TLS: <protocol>`, telling how it came.
 
 Tests steer it with files in the folder: while `REFUSE` exists every message is refused with a temporary error
 (451), as a mail server that is down for a while answers; `SLOW` holds a number of seconds to wait before
@@ -14,6 +19,7 @@ import asyncio
 import itertools
 import os
 import signal
+import ssl
 import time
 
 from aiosmtpd.controller import Controller
@@ -22,8 +28,9 @@ counter = itertools.count()
 
 
 class Sink:
-    def __init__(self, folder):
+    def __init__(self, folder, tls=False):
         self.folder = folder
+        self.tls = tls
         self.last = time.monotonic()
 
     async def handle_DATA(self, server, session, envelope):
@@ -38,6 +45,9 @@ class Sink:
         tmp = os.path.join(self.folder, "." + name)
         with open(tmp, "wb") as f:
             f.write(("X-Envelope-To: " + ", ".join(envelope.rcpt_tos) + "\r\n").encode())
+            if self.tls:
+                secured = server.transport.get_extra_info("ssl_object")
+                f.write(("X-Sink-TLS: " + (secured.version() if secured else "none") + "\r\n").encode())
             f.write(envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode())
         os.replace(tmp, os.path.join(self.folder, name))  # readers never see half a message
         return "250 Message accepted"
@@ -48,12 +58,26 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--idle", type=int, default=900)
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    sink = Sink(args.dir)
-    controller = Controller(sink, hostname="127.0.0.1", port=args.port)
+    sink = Sink(args.dir, tls=bool(args.tls))
+    options = {}
+    if args.tls:
+        if not (args.cert and args.key):
+            parser.error("--tls needs --cert and --key")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+        if args.tls == "starttls":
+            options = {"tls_context": context, "require_starttls": True}
+        else:
+            options = {"ssl_context": context}
+    controller = Controller(sink, hostname="127.0.0.1", port=args.port, **options)
     controller.start()
-    print(f"smtp sink listening on 127.0.0.1:{args.port}, writing to {args.dir}", flush=True)
+    mode = {"starttls": " (STARTTLS required)", "implicit": " (implicit TLS)"}.get(args.tls, "")
+    print(f"smtp sink listening on 127.0.0.1:{args.port}{mode}, writing to {args.dir}", flush=True)
     stop = False
 
     def on_signal(*_):

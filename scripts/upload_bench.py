@@ -16,7 +16,9 @@ def rss_kib(pid):
 
 def request(port, method, path, body=b"", headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    conn.request(method, path, body=body, headers=headers or {})
+    # As a browser on the portal's own page: the portal refuses a POST from anywhere else.
+    headers = dict(headers or {}, Origin=f"http://127.0.0.1:{port}")
+    conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     data = response.read()
     conn.close()

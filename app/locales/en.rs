@@ -127,6 +127,12 @@ pub const TEXTS: Texts = Texts {
         new_application: "Start a new application",
         unnamed: "Name not given yet",
         sign_out: "Sign out",
+        devices_heading: "Other devices",
+        sign_out_everywhere_hint: "Forgot to sign out on another phone or computer? Sign out on every device at once, this one included.",
+        sign_out_everywhere: "Sign out on every device",
+        signed_out_everywhere_heading: "You are signed out on every device",
+        signed_out_everywhere: "Every session of your account has ended, on this device and on the others.",
+        sign_in_again: "Sign in again",
     },
     application: Application {
         start_title: "Choose the kind of application",
@@ -345,6 +351,16 @@ pub const TEXTS: Texts = Texts {
         upload_unreadable: "The image cannot be read. The file may be damaged; try taking the photo again.",
         upload_pdf_encrypted: "The PDF is protected by a password. Upload a PDF without a password.",
         upload_pdf_unreadable: "The PDF cannot be read. The file may be damaged.",
+        upload_pdf_active: "This PDF contains scripts, attachments or active form content, which we do not accept. \
+                            Scan or print the document again as a plain PDF, or send a photo of it.",
+        upload_too_many: "You have uploaded {n} files in the last hour, the most allowed. Try again later.",
+        too_many_drafts: "You already have {n} applications that are not submitted yet. Continue one of them from \
+                          your account page before starting a new one.",
+        too_many_complaints: "You have sent {n} complaints today, the most allowed in one day. Send another \
+                              tomorrow, or contact the Disdukcapil office.",
+        invisible: "{field} contains an invisible or control character. Type it again instead of pasting it.",
+        complaint_invisible: "Your complaint contains an invisible or control character. Type it again instead of \
+                              pasting it.",
     },
     mail: Mail {
         code_subject: "Your KTP-el Portal sign-in code",

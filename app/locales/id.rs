@@ -125,6 +125,12 @@ pub const TEXTS: Texts = Texts {
         new_application: "Mulai permohonan baru",
         unnamed: "Nama belum diisi",
         sign_out: "Keluar",
+        devices_heading: "Perangkat lain",
+        sign_out_everywhere_hint: "Lupa keluar di ponsel atau komputer lain? Keluar dari semua perangkat sekaligus, termasuk perangkat ini.",
+        sign_out_everywhere: "Keluar dari semua perangkat",
+        signed_out_everywhere_heading: "Anda sudah keluar dari semua perangkat",
+        signed_out_everywhere: "Semua sesi akun Anda telah diakhiri, di perangkat ini dan di perangkat lain.",
+        sign_in_again: "Masuk lagi",
     },
     application: Application {
         start_title: "Pilih jenis permohonan",
@@ -343,6 +349,17 @@ pub const TEXTS: Texts = Texts {
         upload_unreadable: "Gambar tidak bisa dibaca. Mungkin berkasnya rusak; coba foto ulang.",
         upload_pdf_encrypted: "PDF dilindungi kata sandi. Unggah PDF tanpa kata sandi.",
         upload_pdf_unreadable: "PDF tidak bisa dibaca. Mungkin berkasnya rusak.",
+        upload_pdf_active: "PDF ini berisi skrip, lampiran, atau isian aktif yang tidak kami terima. Pindai atau \
+                            cetak ulang dokumen sebagai PDF biasa, atau kirim fotonya.",
+        upload_too_many: "Anda sudah mengunggah {n} berkas dalam satu jam terakhir, batas yang diizinkan. Coba lagi \
+                          nanti.",
+        too_many_drafts: "Anda sudah punya {n} permohonan yang belum diajukan. Lanjutkan salah satunya dari halaman \
+                          Akun sebelum memulai permohonan baru.",
+        too_many_complaints: "Anda sudah mengirim {n} pengaduan hari ini, batas untuk satu hari. Kirim lagi besok, \
+                              atau hubungi kantor Disdukcapil.",
+        invisible: "{field} berisi karakter tak terlihat atau karakter kendali. Ketik ulang tanpa menyalin-tempel.",
+        complaint_invisible: "Isi pengaduan berisi karakter tak terlihat atau karakter kendali. Ketik ulang tanpa \
+                              menyalin-tempel.",
     },
     mail: Mail {
         code_subject: "Kode masuk Portal KTP-el",

@@ -1,7 +1,7 @@
 // What the browser tests do as a citizen: sign in with a mailed code, and (for the staff tests) make a submitted
 // application through the same server functions and upload route the pages use.
 import assert from 'node:assert/strict';
-import { hydrated } from './support.js';
+import { BASE_URL, hydrated } from './support.js';
 import { codeSentTo } from './mail.js';
 import { png } from './files.js';
 
@@ -19,11 +19,14 @@ export async function signIn(page, email) {
   await page.waitForURL('**/akun');
 }
 
-const JSON_ACCEPT = { accept: 'application/json' };
+// These requests come from Node, not from a page: they say which site they come from, as a browser would, or the
+// portal refuses them as cross-site.
+const SAME_ORIGIN = { origin: new URL(BASE_URL).origin };
+const JSON_ACCEPT = { accept: 'application/json', ...SAME_ORIGIN };
 
 /** A citizen's complete application of Kecamatan Bengkalis, submitted; returns its id and registration number. */
 export async function submittedApplication(page, { nik, name, birthDate }) {
-  const started = await page.request.post('/api/permohonan/mulai', { form: { kind: 'wni' }, maxRedirects: 0 });
+  const started = await page.request.post('/api/permohonan/mulai', { form: { kind: 'wni' }, headers: SAME_ORIGIN, maxRedirects: 0 });
   const id = started.headers().location.split('/')[2];
   const sections = {
     identitas: { nik, no_kk: '1403091201150003', full_name: name },

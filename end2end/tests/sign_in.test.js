@@ -55,7 +55,7 @@ for (const javaScript of [false, true]) {
     assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
     assert.ok(!session.value.includes('warga'), 'the session cookie carries no personal data');
 
-    await page.getByRole('button', { name: 'Keluar' }).click();
+    await page.getByRole('button', { name: 'Keluar', exact: true }).click();
     await page.waitForURL((url) => new URL(url).pathname === '/');
     await page.goto('/akun');
     await page.waitForURL('**/masuk');

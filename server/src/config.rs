@@ -33,8 +33,14 @@ pub struct Config {
     pub site_root: PathBuf,
     /// How people reach the portal; decides `Secure` cookies and HSTS.
     pub public_base_url: String,
-    /// lettre's URL form, e.g. `smtp://127.0.0.1:2525`; without it one-time codes go to the log (development).
+    /// lettre's URL form: `smtps://host:465` (implicit TLS), `smtp://host:587?tls=required` (STARTTLS), or plain
+    /// `smtp://127.0.0.1:2525` to a relay on this machine only.
     pub smtp_url: Option<SecretString>,
+    /// Extra trusted roots for the mail server's certificate (`SMTP_CA_FILE`, PEM): a site's own relay.
+    pub smtp_ca_pem: Option<String>,
+    /// Development only (`DEV_LOG_MESSAGES=true`): messages no channel can carry, sign-in codes included, are
+    /// written to the log. Never inferred: off unless set, and refused with an https `PUBLIC_BASE_URL`.
+    pub dev_log_messages: bool,
     /// The sender of the portal's email.
     pub mail_from: String,
     /// The SMS or WhatsApp gateway for mobile numbers (`SMS_GATEWAY_URL`, `SMS_GATEWAY_TOKEN`,
@@ -51,6 +57,13 @@ pub struct Config {
     pub session_key: Option<SecretString>,
     pub max_body_bytes: usize,
     pub log_format: LogFormat,
+    /// The proxies (CIDR ranges) whose `X-Forwarded-For` / `Forwarded` headers are believed (`TRUSTED_PROXIES`);
+    /// empty: the TCP peer is the client.
+    pub trusted_proxies: crate::http::client::TrustedProxies,
+    /// Where the metrics listener serves `/metrics` (`METRICS_ADDR`, `off` for none).
+    pub metrics_addr: Option<SocketAddr>,
+    /// With it, `/metrics` is also served on the main listener to `Authorization: Bearer <METRICS_TOKEN>`.
+    pub metrics_token: Option<SecretString>,
     /// The central AFIS's public key, issuer and audience (`AFIS_PUBLIC_KEY` or `AFIS_PUBLIC_KEY_FILE`,
     /// `AFIS_ISSUER`, `AFIS_AUDIENCE`); without them the AFIS link answers 503.
     pub afis: Option<crate::afis::AfisSettings>,
@@ -120,7 +133,48 @@ impl Config {
                 })
             }
         };
-        let smtp_url: Option<SecretString> = get("SMTP_URL").map(Into::into);
+        let smtp_url = get("SMTP_URL").filter(|u| !u.trim().is_empty());
+        if let Some(url) = &smtp_url {
+            crate::notify::check_smtp_url(url).map_err(|reason| ConfigError::Invalid {
+                name: "SMTP_URL",
+                reason,
+            })?;
+        }
+        let smtp_url: Option<SecretString> = smtp_url.map(Into::into);
+        let smtp_ca_pem = match get("SMTP_CA_FILE") {
+            None => None,
+            Some(path) => {
+                let pem = std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
+                    name: "SMTP_CA_FILE",
+                    reason: format!("cannot read {path}: {e}"),
+                })?;
+                if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                    return Err(ConfigError::Invalid {
+                        name: "SMTP_CA_FILE",
+                        reason: format!("{path} holds no PEM certificate (BEGIN CERTIFICATE)"),
+                    });
+                }
+                Some(pem)
+            }
+        };
+        let dev_log_messages = match get("DEV_LOG_MESSAGES").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "DEV_LOG_MESSAGES",
+                    reason: format!("{other:?} is not true or false"),
+                })
+            }
+        };
+        if dev_log_messages && public_base_url.starts_with("https://") {
+            return Err(ConfigError::Invalid {
+                name: "DEV_LOG_MESSAGES",
+                reason: "writes sign-in codes to the log and is for development only: it cannot be on with an \
+                         https PUBLIC_BASE_URL (production)"
+                    .into(),
+            });
+        }
         // In production one-time codes must really be sent: only a development portal may log them instead.
         if public_base_url.starts_with("https://") && smtp_url.is_none() {
             return Err(ConfigError::Invalid {
@@ -128,14 +182,14 @@ impl Config {
                 reason: "is required when PUBLIC_BASE_URL is https (production): sign-in codes must be sent".into(),
             });
         }
+        if let Some(url) = get("SMS_GATEWAY_URL") {
+            crate::notify::check_gateway_url(&url).map_err(|reason| ConfigError::Invalid {
+                name: "SMS_GATEWAY_URL",
+                reason,
+            })?;
+        }
         let sms_gateway = match (get("SMS_GATEWAY_URL"), get("SMS_GATEWAY_TOKEN")) {
             (None, _) => None,
-            (Some(url), _) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-                return Err(ConfigError::Invalid {
-                    name: "SMS_GATEWAY_URL",
-                    reason: "must start with https:// or http://".into(),
-                })
-            }
             (Some(_), None) => {
                 return Err(ConfigError::Invalid {
                     name: "SMS_GATEWAY_TOKEN",
@@ -176,6 +230,27 @@ impl Config {
         };
         let outbox_lease_secs = seconds("OUTBOX_LEASE_SECS", 120)?;
         let outbox_retry_secs = seconds("OUTBOX_RETRY_SECS", 30)?;
+        let trusted_proxies = get("TRUSTED_PROXIES").unwrap_or_default();
+        let trusted_proxies =
+            crate::http::client::TrustedProxies::parse(&trusted_proxies).map_err(|reason| ConfigError::Invalid {
+                name: "TRUSTED_PROXIES",
+                reason,
+            })?;
+        let metrics_addr = match get("METRICS_ADDR").as_deref().map(str::trim) {
+            None => Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
+            Some("off") => None,
+            Some(addr) => Some(addr.parse().map_err(|_| ConfigError::Invalid {
+                name: "METRICS_ADDR",
+                reason: format!("{addr:?} is not an address and port such as 127.0.0.1:9464, or off"),
+            })?),
+        };
+        let metrics_token = get("METRICS_TOKEN").map(|t| t.trim().to_owned());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(ConfigError::Invalid {
+                name: "METRICS_TOKEN",
+                reason: "must be at least 16 characters (a long random value)".into(),
+            });
+        }
         let afis = crate::afis::AfisSettings::from_lookup(&get, &public_base_url)?;
         Ok(Config {
             data_dir,
@@ -186,6 +261,8 @@ impl Config {
             site_root,
             public_base_url,
             smtp_url,
+            smtp_ca_pem,
+            dev_log_messages,
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "Portal KTP-el Disdukcapil Bengkalis <no-reply@localhost>".into()),
             sms_gateway,
@@ -195,6 +272,9 @@ impl Config {
             session_key: get("SESSION_SIGNING_KEY").map(Into::into),
             max_body_bytes,
             log_format,
+            trusted_proxies,
+            metrics_addr,
+            metrics_token: metrics_token.map(Into::into),
             afis,
         })
     }
@@ -244,8 +324,82 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_and_metrics_settings() {
+        let c = config(&[]).unwrap();
+        assert!(c.trusted_proxies.is_empty(), "no proxy is trusted by default");
+        assert_eq!(c.metrics_addr.unwrap().to_string(), "127.0.0.1:9464");
+        assert!(c.metrics_token.is_none());
+        let c = config(&[
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"),
+            ("METRICS_ADDR", "off"),
+            ("METRICS_TOKEN", "0123456789abcdef"),
+        ])
+        .unwrap();
+        assert!(!c.trusted_proxies.is_empty() && c.metrics_addr.is_none() && c.metrics_token.is_some());
+        let refused = config(&[("TRUSTED_PROXIES", "10.0.0.0/8, the-balancer")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.starts_with("TRUSTED_PROXIES is not valid") && refused.contains("the-balancer"),
+            "{refused}"
+        );
+        assert!(config(&[("METRICS_ADDR", "9464")]).is_err());
+        assert!(config(&[("METRICS_TOKEN", "short")]).is_err());
+    }
+
+    #[test]
     fn production_needs_a_mail_server() {
         assert!(config(&[("PUBLIC_BASE_URL", "https://ktp.example.go.id")]).is_err());
+    }
+
+    #[test]
+    fn mail_and_the_gateway_travel_encrypted_beyond_this_machine() {
+        let error = |vars: &[(&str, &str)]| config(vars).unwrap_err().to_string();
+        let refused = error(&[("SMTP_URL", "smtp://mail.example.go.id:25")]);
+        assert!(
+            refused.starts_with("SMTP_URL is not valid") && refused.contains("smtps://"),
+            "{refused}"
+        );
+        assert!(config(&[("SMTP_URL", "smtps://mail.example.go.id")]).is_ok());
+        assert!(config(&[("SMTP_URL", "smtp://mail.example.go.id:587?tls=required")]).is_ok());
+        assert!(config(&[("SMTP_URL", "smtp://127.0.0.1:2525")]).is_ok());
+        assert!(
+            config(&[("SMTP_URL", "")]).unwrap().smtp_url.is_none(),
+            "empty is unset"
+        );
+        let refused = error(&[
+            ("SMS_GATEWAY_URL", "http://sms.example.id/send"),
+            ("SMS_GATEWAY_TOKEN", "t"),
+        ]);
+        assert!(
+            refused.starts_with("SMS_GATEWAY_URL is not valid") && refused.contains("https://"),
+            "{refused}"
+        );
+        let local = [
+            ("SMS_GATEWAY_URL", "http://127.0.0.1:9000/send"),
+            ("SMS_GATEWAY_TOKEN", "t"),
+        ];
+        assert!(config(&local).is_ok());
+        assert!(config(&[("SMTP_CA_FILE", "/no/such/file.pem")]).is_err());
+    }
+
+    #[test]
+    fn codes_are_logged_only_when_development_says_so() {
+        assert!(
+            !config(&[]).unwrap().dev_log_messages,
+            "never inferred from an http base URL"
+        );
+        assert!(config(&[("DEV_LOG_MESSAGES", "true")]).unwrap().dev_log_messages);
+        assert!(config(&[("DEV_LOG_MESSAGES", "yes please")]).is_err());
+        let production = [
+            ("PUBLIC_BASE_URL", "https://ktp.example.go.id"),
+            ("SMTP_URL", "smtps://mail.example.go.id"),
+            ("DEV_LOG_MESSAGES", "true"),
+        ];
+        assert!(config(&production)
+            .unwrap_err()
+            .to_string()
+            .contains("DEV_LOG_MESSAGES"));
     }
 
     #[test]

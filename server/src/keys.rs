@@ -28,10 +28,11 @@ pub fn load_or_generate(configured: Option<&SecretString>, dir: &Path, name: &st
         path: path.display().to_string(),
         source,
     };
+    // The folder is made private (0700) whether it is new or was there before.
+    private_dir(dir).map_err(io_err)?;
     match std::fs::read_to_string(&path) {
         Ok(text) => decode(text.trim()).ok_or(KeyError::Invalid),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(io_err)?;
             let mut bytes = vec![0u8; MIN_KEY_BYTES * 2];
             getrandom::fill(&mut bytes).map_err(|e| io_err(io::Error::other(e.to_string())))?;
             write_private(&path, STANDARD.encode(&bytes).as_bytes()).map_err(io_err)?;
@@ -40,6 +41,96 @@ pub fn load_or_generate(configured: Option<&SecretString>, dir: &Path, name: &st
         }
         Err(e) => Err(io_err(e)),
     }
+}
+
+/// A key for one purpose, derived from the master key with HKDF-SHA256 (RFC 5869): keys for different purposes
+/// (citizen sessions, staff sessions, code hashing, client tags, the flash, TOTP seeds) are independent, so that
+/// none can stand in for another, and every node that holds the same master key derives the same ones.
+pub fn derive(master: &Key, purpose: &str) -> Key {
+    let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"portal-ktp-el/v1"), master.expose_secret());
+    let mut out = vec![0u8; 32];
+    hkdf.expand(purpose.as_bytes(), &mut out)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    SecretBox::new(Box::new(out))
+}
+
+/// The purposes keys are derived for, each its own HKDF `info`: changing one changes that key only.
+pub mod purpose {
+    /// Signing citizens' session tokens.
+    pub const CITIZEN_SESSION: &str = "citizen-session";
+    /// Signing staff session tokens.
+    pub const STAFF_SESSION: &str = "staff-session";
+    /// The keyed hash of one-time sign-in codes.
+    pub const CODE_HASH: &str = "code-hash";
+    /// The keyed hash of client addresses (rate limits).
+    pub const CLIENT_TAG: &str = "client-tag";
+    /// Sealing staff TOTP seeds at rest.
+    pub const TOTP_SEED: &str = "totp-seed";
+    /// Sealing the flash cookie.
+    pub const FLASH: &str = "flash";
+}
+
+/// The version prefix of a value sealed by [`seal`].
+const SEALED_V1: &str = "v1:";
+
+/// Seals `plaintext` with ChaCha20-Poly1305 under a derived key: `v1:` then base64 of a random 96-bit nonce and the
+/// ciphertext with its tag. `associated` (e.g. the id of the row the value belongs to) is authenticated, not
+/// stored: a sealed value copied to another row does not open there.
+pub fn seal(key: &Key, associated: &[u8], plaintext: &[u8]) -> String {
+    use chacha20poly1305::{aead::Aead, aead::Payload, ChaCha20Poly1305, KeyInit, Nonce};
+    let cipher = ChaCha20Poly1305::new_from_slice(key.expose_secret()).expect("a derived key is 32 bytes");
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).expect("the operating system's random source");
+    let sealed = cipher
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: associated,
+            },
+        )
+        .expect("ChaCha20-Poly1305 encrypts any message that fits in memory");
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&sealed);
+    format!("{SEALED_V1}{}", STANDARD.encode(out))
+}
+
+/// Whether `text` has the form [`seal`] writes (opening it may still fail).
+pub fn is_sealed(text: &str) -> bool {
+    text.starts_with(SEALED_V1)
+}
+
+/// The plaintext of a value written by [`seal`] with the same key and associated data; `None` for anything else
+/// (another key, another row, a changed byte, an unknown version).
+pub fn open(key: &Key, associated: &[u8], sealed: &str) -> Option<Vec<u8>> {
+    use chacha20poly1305::{aead::Aead, aead::Payload, ChaCha20Poly1305, KeyInit, Nonce};
+    let bytes = STANDARD.decode(sealed.strip_prefix(SEALED_V1)?).ok()?;
+    if bytes.len() < 12 + 16 {
+        return None;
+    }
+    let (nonce, ciphertext) = bytes.split_at(12);
+    let cipher = ChaCha20Poly1305::new_from_slice(key.expose_secret()).ok()?;
+    cipher
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: associated,
+            },
+        )
+        .ok()
+}
+
+/// Creates `dir` (and its parents) if needed and makes it readable by its owner only (0700), whatever mode it had:
+/// the data folder, the uploads, the staging files and the keys are nobody else's business.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 fn decode(text: &str) -> Option<Key> {
@@ -76,6 +167,48 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o077, 0, "the key file must not be readable by others");
         }
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_repeat_for_the_same_master() {
+        let master: Key = SecretBox::new(Box::new(vec![9u8; 64]));
+        let a = derive(&master, "citizen-session");
+        let b = derive(&master, "staff-session");
+        assert_ne!(a.expose_secret(), b.expose_secret());
+        assert_ne!(a.expose_secret(), master.expose_secret());
+        assert_eq!(a.expose_secret(), derive(&master, "citizen-session").expose_secret());
+        assert_eq!(a.expose_secret().len(), 32);
+    }
+
+    #[test]
+    fn sealed_values_open_only_with_their_key_and_associated_data() {
+        let master: Key = SecretBox::new(Box::new(vec![3u8; 64]));
+        let key = derive(&master, purpose::TOTP_SEED);
+        let sealed = seal(&key, b"row-1", b"JBSWY3DPEHPK3PXP");
+        assert!(is_sealed(&sealed));
+        assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_ne!(
+            sealed,
+            seal(&key, b"row-1", b"JBSWY3DPEHPK3PXP"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(open(&key, b"row-1", &sealed).unwrap(), b"JBSWY3DPEHPK3PXP");
+        assert!(open(&key, b"row-2", &sealed).is_none(), "another row");
+        assert!(
+            open(&derive(&master, purpose::FLASH), b"row-1", &sealed).is_none(),
+            "another key"
+        );
+        let mut bytes = STANDARD.decode(&sealed[3..]).unwrap();
+        bytes[20] ^= 1;
+        assert!(
+            open(&key, b"row-1", &format!("v1:{}", STANDARD.encode(bytes))).is_none(),
+            "a changed byte"
+        );
+        assert!(
+            open(&key, b"row-1", &sealed.replacen("v1:", "v2:", 1)).is_none(),
+            "an unknown version"
+        );
+        assert!(open(&key, b"row-1", "v1:AAAA").is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod http;
 pub mod keys;
 pub mod notify;
+pub mod security_log;
 pub mod staff;
 pub mod startup;
 pub mod telemetry;

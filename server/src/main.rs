@@ -3,8 +3,19 @@
 use server::{config::Config, startup::Application, telemetry};
 
 fn main() -> std::process::ExitCode {
+    private_files();
     tune_allocator();
     run()
+}
+
+/// Everything the portal writes (the SQLite database and its -wal/-shm, scans, staging files, keys) is readable by
+/// its own user only: files 0600, folders 0700. Set before any thread starts or any file is opened.
+fn private_files() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; no other thread exists yet.
+    unsafe {
+        libc::umask(0o077);
+    }
 }
 
 /// glibc's allocator keeps freed memory in one arena per thread and, once a large block has been freed, serves
@@ -64,6 +75,8 @@ async fn run() -> std::process::ExitCode {
     }
     telemetry::init(config.log_format);
     let public_url = config.public_base_url.clone();
+    // The banner is for a person at a terminal; with JSON logs every line on stdout stays JSON.
+    let banner = config.log_format == server::config::LogFormat::Text;
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(error) => {
@@ -73,7 +86,13 @@ async fn run() -> std::process::ExitCode {
     };
     let addr = app.local_addr();
     tracing::info!(%addr, database = app.state.db.backend.name(), "listening");
-    println!("Portal KTP-el is running at {public_url} (listening on {addr})");
+    if banner {
+        println!("Portal KTP-el is running at {public_url} (listening on {addr})");
+    }
+    match app.metrics_addr() {
+        Some(metrics) => tracing::info!(%metrics, "metrics at http://{metrics}/metrics"),
+        None => tracing::info!("no metrics listener (METRICS_ADDR=off)"),
+    }
     match app.run_until(shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("stopped cleanly");

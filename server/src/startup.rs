@@ -6,10 +6,7 @@ use crate::{
         port::CitizenApplications,
     },
     assets::StaticAssets,
-    auth::{
-        port::CitizenSignIn,
-        tokens::{SessionTokens, CITIZEN_AUDIENCE},
-    },
+    auth::{port::CitizenSignIn, tokens::SessionTokens},
     booking::{
         port::CitizenBookings,
         printouts::{self, Printouts},
@@ -18,17 +15,17 @@ use crate::{
     config::Config,
     db::{Db, DbError},
     documents::{inspect::Inspector, store::DocumentStore},
-    http::{health, metrics, security},
+    http::{cache, client, csrf, health, metrics, security},
     keys::{self, KeyError},
     notify::{worker, Notifier, NotifyError},
 };
 use app::{
-    api::ports::{Applications, AssetUrls, Bookings, ClientAddress, SignIn, SiteSettings},
+    api::ports::{Applications, AssetUrls, Bookings, SignIn, SiteSettings},
     shell, App,
 };
 use axum::{
     body::Body,
-    extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State},
+    extract::{DefaultBodyLimit, FromRef, Request, State},
     http::{header, HeaderValue},
     middleware,
     response::{IntoResponse, Response},
@@ -43,6 +40,8 @@ use tokio::net::TcpListener;
 
 /// How long a citizen's session lasts.
 pub const CITIZEN_SESSION_SECS: i64 = 12 * 60 * 60;
+/// A citizen's session also ends after this long without a request.
+pub const CITIZEN_IDLE_SECS: i64 = 30 * 60;
 
 /// The name cargo-leptos gives the WASM, JS and CSS bundle (`output-name` in `Cargo.toml`).
 pub const OUTPUT_NAME: &str = "portal";
@@ -70,6 +69,8 @@ pub enum StartError {
     Key(#[from] KeyError),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error("could not seal the TOTP seeds stored in clear: {0}")]
+    Seeds(#[source] sqlx::Error),
     #[error("could not set up the mail server: {0}")]
     Notify(#[from] NotifyError),
     #[error("could not open the document store: {0}")]
@@ -78,15 +79,12 @@ pub enum StartError {
     Assets(std::io::Error),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("could not listen for metrics on {addr} (METRICS_ADDR; `off` turns that listener off): {source}")]
+    MetricsBind { addr: SocketAddr, source: std::io::Error },
 }
 
 fn notifier(config: &Config) -> Result<Notifier, NotifyError> {
-    Notifier::new(
-        config.smtp_url.as_ref().map(|s| s.expose_secret()),
-        &config.mail_from,
-        config.sms_gateway.clone(),
-        !config.is_https(),
-    )
+    Notifier::from_config(config)
 }
 
 fn outbox_worker(config: &Config, db: Db, notifier: Arc<Notifier>) -> worker::Worker {
@@ -115,20 +113,33 @@ pub async fn deliver(config: Config, until: impl Future<Output = ()>) -> Result<
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// The listener that serves only `/metrics` (`METRICS_ADDR`), and its router.
+    metrics: Option<(TcpListener, Router)>,
     pub state: AppState,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Application, StartError> {
+        // The data folder is the portal's alone: folders 0700 (and, with the umask `main` sets, files 0600).
         for dir in [&config.data_dir, &config.upload_dir] {
-            std::fs::create_dir_all(dir).map_err(|source| StartError::Folder {
+            keys::private_dir(dir).map_err(|source| StartError::Folder {
                 path: dir.display().to_string(),
                 source,
             })?;
         }
+        // The master key: SESSION_SIGNING_KEY or the generated `keys/session.key`. Nothing uses it directly; each
+        // purpose has its own key derived from it (`keys::derive`).
         let session_key =
             keys::load_or_generate(config.session_key.as_ref(), &config.data_dir.join("keys"), "session")?;
+        let totp_seed_key = Arc::new(keys::derive(&session_key, keys::purpose::TOTP_SEED));
         let db = Db::connect(config.database_url.expose_secret()).await?;
+        // TOTP seeds stored in clear by an older version are sealed once; afterwards this finds none.
+        let sealed = crate::db::staff::seal_clear_seeds(&db, &totp_seed_key)
+            .await
+            .map_err(StartError::Seeds)?;
+        if sealed > 0 {
+            tracing::info!(seeds = sealed, "sealed the TOTP seeds stored in clear");
+        }
         let assets = StaticAssets::load(&config.site_root).map_err(StartError::Assets)?;
         let listener = TcpListener::bind(config.site_addr)
             .await
@@ -140,6 +151,19 @@ impl Application {
             addr: config.site_addr,
             source,
         })?;
+        let metrics_listener = match config.metrics_addr {
+            None => None,
+            Some(metrics_addr) => {
+                Some(
+                    TcpListener::bind(metrics_addr)
+                        .await
+                        .map_err(|source| StartError::MetricsBind {
+                            addr: metrics_addr,
+                            source,
+                        })?,
+                )
+            }
+        };
 
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
@@ -154,15 +178,16 @@ impl Application {
         if config.outbox_worker {
             outbox_worker(&config, db.clone(), notifier.clone()).spawn();
         }
-        let tokens = Arc::new(SessionTokens::new(
-            &session_key,
+        let tokens = Arc::new(SessionTokens::citizen(
+            &keys::derive(&session_key, keys::purpose::CITIZEN_SESSION),
             &config.public_base_url,
-            CITIZEN_AUDIENCE,
             CITIZEN_SESSION_SECS,
+            CITIZEN_IDLE_SECS,
         ));
         let sign_in: SignIn = Arc::new(CitizenSignIn {
             db: db.clone(),
-            key: session_key.clone(),
+            code_key: Arc::new(keys::derive(&session_key, keys::purpose::CODE_HASH)),
+            client_key: Arc::new(keys::derive(&session_key, keys::purpose::CLIENT_TAG)),
             tokens: tokens.clone(),
             notifier,
         });
@@ -175,22 +200,28 @@ impl Application {
         // Files left half-received by a crash are of no use to anyone: the staging folder starts empty.
         let staging_dir = config.data_dir.join("staging");
         let _ = std::fs::remove_dir_all(&staging_dir);
+        keys::private_dir(&staging_dir).map_err(|source| StartError::Folder {
+            path: staging_dir.display().to_string(),
+            source,
+        })?;
         let bookings: Bookings = Arc::new(CitizenBookings { db: db.clone() });
         let store = Arc::new(store);
         let staff = crate::staff::StaffState {
             db: db.clone(),
             tokens: Arc::new(SessionTokens::staff(
-                &session_key,
+                &keys::derive(&session_key, keys::purpose::STAFF_SESSION),
                 &config.public_base_url,
                 crate::staff::SESSION_SECS,
                 crate::staff::IDLE_SECS,
             )),
             store: store.clone(),
+            seeds: totp_seed_key,
             secure_cookies: config.is_https(),
             stylesheet: assets
                 .find("/pkg", OUTPUT_NAME, ".css")
                 .unwrap_or_else(|| format!("/pkg/{OUTPUT_NAME}.css")),
             public_base_url: config.public_base_url.clone(),
+            client_tag_key: Arc::new(keys::derive(&session_key, keys::purpose::CLIENT_TAG)),
         };
         let printouts = Arc::new(Printouts {
             db: db.clone(),
@@ -198,6 +229,9 @@ impl Application {
             secure_cookies: config.is_https(),
         });
         sweep::spawn(db.clone());
+        crate::auth::sweep::spawn(db.clone());
+        // The seal of the flash cookie (a refused form's state), for server functions and the upload route.
+        let flash: app::api::ports::Flash = Arc::new(crate::http::cookies::SealedFlash::new(&session_key));
         let uploads = Arc::new(Uploads {
             db: db.clone(),
             tokens,
@@ -205,6 +239,7 @@ impl Application {
             inspector: Inspector::new(1),
             staging_dir,
             secure_cookies: config.is_https(),
+            flash,
         });
         let afis = crate::afis::AfisState::new(db.clone(), config.afis.as_ref());
         let state = AppState {
@@ -220,10 +255,12 @@ impl Application {
             staff,
             afis,
         };
-        let router = router(&config, state.clone());
+        let router = router(&config, &own_origin(&config, addr), state.clone());
+        let metrics = metrics_listener.map(|l| (l, metrics::listener_router(state.metrics.clone())));
         Ok(Application {
             listener,
             router,
+            metrics,
             state,
         })
     }
@@ -232,16 +269,44 @@ impl Application {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests under way.
+    /// The address the metrics listener is bound to, if there is one (`METRICS_ADDR`).
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests under way. Each request knows the address
+    /// of the peer that sent it (see `http::client`).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY, small responses on a keep-alive connection wait for Nagle's algorithm (~40 ms).
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        // The metrics listener stops with the main one; dropping `stop` (on any exit) tells it.
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let metrics = self.metrics.map(|(listener, router)| {
+            let mut stopped = stopped;
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.changed().await;
+                    })
+                    .await
+            })
+        });
+        let served = axum::serve(
+            listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            drop(stop);
+        })
+        .await;
+        if let Some(metrics) = metrics {
+            metrics.await.map_err(std::io::Error::other)??;
+        }
+        served
     }
 }
 
@@ -253,7 +318,17 @@ fn hash_file_present() -> bool {
         .unwrap_or(false)
 }
 
-fn router(config: &Config, state: AppState) -> Router {
+/// The portal's own origin, for the cross-site check: that of `PUBLIC_BASE_URL`. Left at its default
+/// (`http://$LEPTOS_SITE_ADDR`) on port 0, the port is only known once bound: then it is the bound address.
+fn own_origin(config: &Config, bound: SocketAddr) -> String {
+    if config.site_addr.port() == 0 && config.public_base_url == format!("http://{}", config.site_addr) {
+        format!("http://{bound}")
+    } else {
+        config.public_base_url.clone()
+    }
+}
+
+fn router(config: &Config, own_origin: &str, state: AppState) -> Router {
     let site = SiteSettings {
         secure_cookies: config.is_https(),
     };
@@ -266,9 +341,11 @@ fn router(config: &Config, state: AppState) -> Router {
     let sign_in = state.sign_in.clone();
     let applications = state.applications.clone();
     let bookings = state.bookings.clone();
+    let flash = state.uploads.flash.clone();
     // Everything a page or server function may need, provided on every request.
     let context = move || {
         provide_context(site.clone());
+        provide_context(flash.clone());
         provide_context(urls.clone());
         provide_context(db.clone());
         provide_context(sign_in.clone());
@@ -287,9 +364,8 @@ fn router(config: &Config, state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
 
-    Router::new()
+    let mut routes = Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/metrics", get(metrics::expose))
         .route("/pkg/{*file}", get(serve_asset))
         .leptos_routes_with_context(&state, routes, context, move || shell(leptos_options.clone()))
         .fallback(move |State(state): State<AppState>, request: Request<Body>| {
@@ -308,9 +384,19 @@ fn router(config: &Config, state: AppState) -> Router {
         .route("/formulir/{application}", get(printouts::form))
         .route("/kalender/{application}", get(printouts::calendar))
         .merge(crate::staff::router(state.staff.clone()))
-        .merge(crate::afis::router(state.afis.clone()))
+        .merge(crate::afis::router(state.afis.clone()));
+    // The numbers are served on a listener of their own; here only to a bearer of the token, if there is one.
+    if let Some(token) = &config.metrics_token {
+        routes = routes.route(
+            "/metrics",
+            get(metrics::expose).layer(middleware::from_fn_with_state(
+                metrics::Token::new(token),
+                metrics::require_token,
+            )),
+        );
+    }
+    routes
         .route_layer(middleware::from_fn(metrics::label_route))
-        .layer(middleware::from_fn(client_address))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(config.max_body_bytes))
         // Added after the general body limit so that it has its own: a scan may be 10 MB.
@@ -320,11 +406,22 @@ fn router(config: &Config, state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
                 .layer(middleware::from_fn(metrics::label_route)),
         )
+        // The edge, innermost first; each layer's answer passes through the ones after it.
+        .layer(middleware::from_fn_with_state(
+            Arc::new(csrf::SameOrigin::new(own_origin)),
+            csrf::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn(cache::no_store_by_default))
         .layer(middleware::from_fn_with_state(
             security::SecurityHeaders {
                 hsts: config.is_https(),
             },
             security::security_headers,
+        ))
+        .layer(cache::compression())
+        .layer(middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            client::client_address,
         ))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .with_state(state)
@@ -334,17 +431,4 @@ async fn serve_asset(State(assets): State<Arc<StaticAssets>>, request: Request<B
     assets
         .respond(request.uri().path(), request.headers())
         .unwrap_or_else(|| axum::http::StatusCode::NOT_FOUND.into_response())
-}
-
-/// Hands the client's address to server functions (for rate limits) as a request extension.
-async fn client_address(request: Request<Body>, next: middleware::Next) -> Response {
-    let mut request = request;
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
-    if let Some(address) = address {
-        request.extensions_mut().insert(ClientAddress(address));
-    }
-    next.run(request).await
 }

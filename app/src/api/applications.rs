@@ -199,7 +199,11 @@ pub async fn start_application(kind: String) -> Result<(), AppError> {
         );
     };
     let (account, port) = ssr::signed_in().await?;
-    let id = port.start(&account, kind).await?;
+    // A refusal (the cap on open drafts) comes back to the form, with or without JavaScript.
+    let id = match port.start(&account, kind).await {
+        Ok(id) => id,
+        Err(error) => return fail("start", NEW_APPLICATION_PAGE, &[], error),
+    };
     leptos_axum::redirect(&section_page(&id, kind.sections()[0]));
     Ok(())
 }

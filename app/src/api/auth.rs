@@ -12,6 +12,8 @@ pub const ATTEMPT_COOKIE: &str = "signin";
 pub const SIGN_IN_PAGE: &str = "/masuk";
 pub const CODE_PAGE: &str = "/masuk/kode";
 pub const ACCOUNT_PAGE: &str = "/akun";
+/// Where "sign out on every device" ends: the account page, which says it is done (no session any more).
+pub const SIGNED_OUT_EVERYWHERE_PAGE: &str = "/akun?keluar=semua";
 
 /// What the pages may know of the signed-in account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,4 +98,30 @@ pub async fn sign_out() -> Result<(), AppError> {
     set_cookie(SESSION_COOKIE, "", 0, "Lax");
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// Signs the account out on every device: every session of the account ends on the server, this one included.
+/// Answers whether any did (with JavaScript the page then says so in place; without, the browser is sent to
+/// [`SIGNED_OUT_EVERYWHERE_PAGE`]). Without a live session it ends nothing and sends to the sign-in page.
+#[server(endpoint = "keluar-semua")]
+pub async fn sign_out_everywhere() -> Result<bool, AppError> {
+    use super::{
+        form::ssr::{client_address, get_cookie, plain_form, set_cookie},
+        ports::SignIn,
+    };
+    let ended = match get_cookie(SESSION_COOKIE) {
+        Some(token) => {
+            expect_context::<SignIn>()
+                .sign_out_everywhere(&token, &client_address())
+                .await?
+        }
+        None => false,
+    };
+    set_cookie(SESSION_COOKIE, "", 0, "Lax");
+    if !ended {
+        leptos_axum::redirect(SIGN_IN_PAGE);
+    } else if plain_form() {
+        leptos_axum::redirect(SIGNED_OUT_EVERYWHERE_PAGE);
+    }
+    Ok(ended)
 }

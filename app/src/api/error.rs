@@ -30,6 +30,31 @@ pub enum Problem {
     Booking(crate::domain::booking::BookingIssue),
     /// A complaint that was refused, and why.
     Complaint(crate::domain::complaint::ComplaintIssue),
+    /// One account asked for more than it may: refused, whatever else the request said.
+    Limit(Limit),
+}
+
+/// The caps on what one account may do, so that one person (or one stolen session) cannot fill the office's
+/// queue or storage. Each has its number in the domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Limit {
+    /// [`crate::domain::application::MAX_OPEN_DRAFTS`] applications not yet submitted.
+    OpenDrafts,
+    /// [`crate::domain::complaint::MAX_PER_DAY`] complaints filed today.
+    ComplaintsToday,
+    /// [`crate::domain::application::MAX_UPLOADS_PER_HOUR`] scans sent in the last hour.
+    UploadsThisHour,
+}
+
+impl Limit {
+    /// The number the message names.
+    pub fn max(self) -> i64 {
+        match self {
+            Limit::OpenDrafts => crate::domain::application::MAX_OPEN_DRAFTS,
+            Limit::ComplaintsToday => crate::domain::complaint::MAX_PER_DAY,
+            Limit::UploadsThisHour => crate::domain::application::MAX_UPLOADS_PER_HOUR,
+        }
+    }
 }
 
 /// Why an uploaded scan was refused.
@@ -51,6 +76,8 @@ pub enum Refusal {
     PdfEncrypted,
     /// A PDF that cannot be read.
     PdfUnreadable,
+    /// A PDF with content that acts by itself: scripts, actions run on opening, attachments, multimedia, XFA forms.
+    PdfActive,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +97,9 @@ pub enum AppError {
     NotFound,
     #[error("the server could not answer")]
     Unavailable,
+    /// The request itself could not be read (a body that is not the form's fields): 400, never a server error.
+    #[error("the request could not be read")]
+    BadRequest,
 }
 
 impl AppError {
@@ -97,7 +127,7 @@ impl AppError {
     pub fn problems(&self) -> Vec<FieldProblem> {
         match self {
             AppError::Invalid(problems) => problems.clone(),
-            AppError::Unauthorized | AppError::Unavailable | AppError::NotFound => {
+            AppError::Unauthorized | AppError::Unavailable | AppError::NotFound | AppError::BadRequest => {
                 vec![FieldProblem {
                     field: String::new(),
                     problem: Problem::Unavailable,
@@ -110,7 +140,16 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
-    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+    /// On the server, arguments that cannot be read from the request (an empty or malformed body, invalid UTF-8,
+    /// repeated or missing fields) are the client's mistake: 400 (413 for a body over the limit), never a 5xx. The
+    /// parser's message is not kept: it may quote what was sent.
+    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        if crate::api::form::ssr::unreadable_request(&error) {
+            return AppError::BadRequest;
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = error;
         AppError::Unavailable
     }
 }

@@ -7,6 +7,8 @@
 pub mod applications;
 pub mod auth;
 pub mod bookings;
+#[cfg(feature = "ssr")]
+pub mod cookies;
 pub mod error;
 pub mod form;
 pub mod language;

@@ -45,6 +45,10 @@ pub trait SignInPort: Send + Sync {
 
     /// Ends the session of `token` on the server.
     async fn sign_out(&self, token: &str) -> Result<(), crate::api::error::AppError>;
+
+    /// Ends every session of the account `token` belongs to, on every device, this one included; `false` when
+    /// `token` is no live session (nothing is ended). `client` is the request's address, for the security log.
+    async fn sign_out_everywhere(&self, token: &str, client: &str) -> Result<bool, crate::api::error::AppError>;
 }
 
 /// How server functions reach the [`SignInPort`].
@@ -141,3 +145,18 @@ pub trait BookingsPort: Send + Sync {
 
 /// How server functions reach the [`BookingsPort`].
 pub type Bookings = std::sync::Arc<dyn BookingsPort>;
+
+/// Sealing the flash cookie (`crate::api::form`): what a refused form leaves for the next page is encrypted and
+/// authenticated, so the browser holds nothing it can read or change. Implemented by the server
+/// (`server/src/http/cookies.rs`).
+pub trait FlashSeal: Send + Sync {
+    /// `plain`, sealed for the cookie called `cookie`, as a cookie value (URL-safe base64 without padding).
+    fn seal(&self, cookie: &str, plain: &[u8]) -> String;
+
+    /// What [`FlashSeal::seal`] sealed for the cookie `cookie`; `None` for anything tampered with, sealed with
+    /// another key or for another cookie, or too old.
+    fn open(&self, cookie: &str, sealed: &str) -> Option<Vec<u8>>;
+}
+
+/// How server functions reach the [`FlashSeal`].
+pub type Flash = std::sync::Arc<dyn FlashSeal>;

@@ -64,8 +64,18 @@ pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
                 ComplaintIssue::TooLong => a.complaint_too_long,
                 ComplaintIssue::NotOpen => a.complaint_not_open,
                 ComplaintIssue::NotSubmitted => a.complaint_not_submitted,
+                ComplaintIssue::Invisible => p.complaint_invisible,
             }
             .to_owned()
+        }
+        Problem::Limit(limit) => {
+            use crate::api::error::Limit;
+            match limit {
+                Limit::OpenDrafts => p.too_many_drafts,
+                Limit::ComplaintsToday => p.too_many_complaints,
+                Limit::UploadsThisHour => p.upload_too_many,
+            }
+            .replace("{n}", &limit.max().to_string())
         }
         Problem::Upload(refusal) => match refusal {
             Refusal::Missing => p.upload_missing,
@@ -76,6 +86,7 @@ pub fn problem_message(t: &Texts, field: &str, problem: Problem) -> String {
             Refusal::Unreadable => p.upload_unreadable,
             Refusal::PdfEncrypted => p.upload_pdf_encrypted,
             Refusal::PdfUnreadable => p.upload_pdf_unreadable,
+            Refusal::PdfActive => p.upload_pdf_active,
         }
         .to_owned(),
     }
@@ -161,6 +172,7 @@ fn issue_message(t: &Texts, field: &str, issue: Issue) -> String {
         Issue::KitapNumber => p.kitap_number.to_owned(),
         Issue::KitapExpired => p.kitap_expired.to_owned(),
         Issue::DocumentMissing => with_field(p.document_missing),
+        Issue::Invisible => with_field(p.invisible),
         Issue::SectionIncomplete => {
             let section = Section::ALL
                 .iter()

@@ -310,10 +310,58 @@ pub enum Issue {
     DocumentMissing,
     /// A section not yet done, at submission.
     SectionIncomplete,
+    /// A control character, a direction override or an invisible character: see [`is_hidden_character`].
+    Invisible,
 }
 
 /// A problem with a field, as the checks report it.
 pub type FieldIssue = (&'static str, Issue);
+
+/// How many applications one account may have in `draft` at once: a family fills in a few, nobody needs more.
+pub const MAX_OPEN_DRAFTS: i64 = 3;
+
+/// How many scans one account may upload in an hour, whether they are kept or refused.
+pub const MAX_UPLOADS_PER_HOUR: i64 = 30;
+
+/// Whether `c` may never be part of what a person types into the portal. Each of these is invisible on the page or
+/// changes how the text around it is shown, so it can hide or reorder what staff read (`Jl. Melati` that is
+/// stored as something else, a name whose letters display in another order):
+///
+/// - the C0 controls (U+0000 to U+001F, tab and line breaks included), DEL (U+007F) and the C1 controls
+///   (U+0080 to U+009F);
+/// - the direction marks and overrides: U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069;
+/// - the characters of no width that can hide text or split a word: U+200B to U+200D, U+2060 to U+2064 (word
+///   joiner and the invisible operators), U+FEFF, the soft hyphen U+00AD, U+180E, the tag characters U+E0000 to
+///   U+E007F and the interlinear annotation marks U+FFF9 to U+FFFB;
+/// - the line and paragraph separators U+2028 and U+2029 (line breaks that are not newlines).
+///
+/// A newline is allowed only where the text has lines of its own (a complaint): see [`hidden_character`].
+pub fn is_hidden_character(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1F}'
+            | '\u{7F}'..='\u{9F}'
+            | '\u{AD}'
+            | '\u{61C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// The first character of `value` a person may not type there ([`is_hidden_character`]), if any; `lines` allows
+/// newlines (`\n`), for text with lines of its own. White space at either end does not count: it is trimmed.
+pub fn hidden_character(value: &str, lines: bool) -> Option<char> {
+    value
+        .trim()
+        .chars()
+        .find(|&c| is_hidden_character(c) && !(lines && c == '\n'))
+}
 
 fn text(input: &Answers, field: &str) -> String {
     input
@@ -401,6 +449,14 @@ pub fn check_section(
     let mut out = Answers::new();
     let mut issues: Vec<FieldIssue> = Vec::new();
     for field in section.fields() {
+        // Before white space is tidied, which would turn a tab or a line break into a space unseen.
+        if input
+            .get(*field)
+            .is_some_and(|raw| hidden_character(raw, false).is_some())
+        {
+            issues.push((field, Issue::Invisible));
+            continue;
+        }
         let value = text(input, field);
         if value.is_empty() {
             if section.required().contains(field) {
@@ -430,6 +486,9 @@ pub fn check_section(
 
 /// Checks one field on its own and returns its normalised value. The browser runs this as the user types.
 pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issue> {
+    if hidden_character(value, false).is_some() {
+        return Err(Issue::Invisible);
+    }
     let limit = |max: usize, value: &str| {
         if value.chars().count() > max {
             Err(Issue::TooLong { max })
@@ -657,7 +716,7 @@ pub fn birth_day_at(birth: Date, years: i32) -> Date {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn today() -> Date {
@@ -880,5 +939,128 @@ mod tests {
     fn seventeen_on_the_29th_of_february() {
         let born = Date::new(2008, 2, 29).unwrap();
         assert_eq!(birth_day_at(born, 17), Date::new(2025, 2, 28).unwrap());
+    }
+
+    /// One character of each class that may not be typed, with its name for the failure message.
+    pub(crate) const HIDDEN: &[(&str, char)] = &[
+        ("NUL", '\u{0}'),
+        ("tab", '\t'),
+        ("line feed", '\n'),
+        ("carriage return", '\r'),
+        ("escape", '\u{1B}'),
+        ("unit separator", '\u{1F}'),
+        ("DEL", '\u{7F}'),
+        ("C1 padding", '\u{80}'),
+        ("next line (C1)", '\u{85}'),
+        ("C1 APC", '\u{9F}'),
+        ("soft hyphen", '\u{AD}'),
+        ("Arabic letter mark", '\u{61C}'),
+        ("Mongolian vowel separator", '\u{180E}'),
+        ("zero-width space", '\u{200B}'),
+        ("zero-width non-joiner", '\u{200C}'),
+        ("zero-width joiner", '\u{200D}'),
+        ("left-to-right mark", '\u{200E}'),
+        ("right-to-left mark", '\u{200F}'),
+        ("line separator", '\u{2028}'),
+        ("paragraph separator", '\u{2029}'),
+        ("left-to-right embedding", '\u{202A}'),
+        ("right-to-left embedding", '\u{202B}'),
+        ("pop directional formatting", '\u{202C}'),
+        ("left-to-right override", '\u{202D}'),
+        ("right-to-left override", '\u{202E}'),
+        ("word joiner", '\u{2060}'),
+        ("invisible times", '\u{2062}'),
+        ("left-to-right isolate", '\u{2066}'),
+        ("right-to-left isolate", '\u{2067}'),
+        ("first strong isolate", '\u{2068}'),
+        ("pop directional isolate", '\u{2069}'),
+        ("byte order mark", '\u{FEFF}'),
+        ("interlinear annotation", '\u{FFF9}'),
+        ("tag letter", '\u{E0041}'),
+    ];
+
+    #[test]
+    fn every_control_bidi_and_invisible_character_is_refused_in_every_free_text_field() {
+        let free_text = ["full_name", "birth_place", "occupation", "street"];
+        for (what, c) in HIDDEN {
+            assert!(is_hidden_character(*c), "{what}");
+            for field in free_text {
+                // Inside the value; at either end white space is trimmed, so put it between letters.
+                let value = format!("Siti{c}Aminah");
+                assert_eq!(
+                    check_field(field, &value, today()),
+                    Err(Issue::Invisible),
+                    "{what} in {field}"
+                );
+                // What the server runs on a save: the same answer, named on the field.
+                let section = Section::ALL.into_iter().find(|s| s.fields().contains(&field)).unwrap();
+                let issues =
+                    check_section(section, &answers(&[(field, &value)]), &Answers::new(), today()).unwrap_err();
+                assert!(
+                    issues.contains(&(field, Issue::Invisible)),
+                    "{what} in {field}: {issues:?}"
+                );
+            }
+        }
+        // Every other field too, before its own check would say something less helpful.
+        for field in [
+            "nik",
+            "no_kk",
+            "phone",
+            "email",
+            "passport_no",
+            "kitap_no",
+            "postal_code",
+            "rt",
+        ] {
+            assert_eq!(
+                check_field(field, "1403\u{200B}094508060002", today()),
+                Err(Issue::Invisible),
+                "{field}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_right_to_left_override_cannot_disguise_a_street() {
+        // Shown as "Jl. Melati 5 gpj.exe"-style trickery: the override reverses what follows it.
+        let street = "Jl. Melati \u{202E}5 oN";
+        let issues = check_section(
+            Section::Address,
+            &answers(&[("street", street)]),
+            &Answers::new(),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(issues[0], ("street", Issue::Invisible));
+    }
+
+    #[test]
+    fn ordinary_writing_passes() {
+        for c in ['a', 'é', 'ñ', 'ß', ' ', '\u{A0}', '\'', '’', '-', '.', ',', 'ü', 'Ç'] {
+            assert!(!is_hidden_character(c), "{c:?}");
+        }
+        assert_eq!(
+            check_field("full_name", "Siti Nur’aini", today()),
+            Ok("SITI NUR’AINI".into())
+        );
+        assert!(check_field("street", "Jl. Sudirman No. 12, Gg. Melati", today()).is_ok());
+        // A tab or line break at either end is trimmed, not refused; inside, it is refused.
+        let saved = check_section(
+            Section::Birth,
+            &answers(&[
+                ("birth_place", "\tBengkalis\n"),
+                ("birth_date", "2006-08-05"),
+                ("sex", "P"),
+            ]),
+            &Answers::new(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(saved["birth_place"], "BENGKALIS");
+        assert_eq!(hidden_character("\tBengkalis\n", false), None);
+        assert_eq!(hidden_character("Beng\nkalis", false), Some('\n'));
+        assert_eq!(hidden_character("Beng\nkalis", true), None);
+        assert_eq!(hidden_character("Beng\r\nkalis", true), Some('\r'));
     }
 }

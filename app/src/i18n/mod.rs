@@ -70,13 +70,18 @@ impl Locale {
         }
     }
 
-    /// The language remembered in a `Cookie` request header; Indonesian when there is none or it is unknown.
+    /// The language remembered in a `Cookie` request header (`__Host-lang` on an https site, else `lang`);
+    /// Indonesian when there is none or it is unknown.
     pub fn from_cookie_header(header: &str) -> Locale {
-        header
-            .split(';')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(name, _)| name.trim() == LANG_COOKIE)
-            .and_then(|(_, value)| Locale::parse(value))
+        let named = |wanted: &str| {
+            header
+                .split(';')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(name, _)| name.trim() == wanted)
+                .and_then(|(_, value)| Locale::parse(value))
+        };
+        named(&format!("__Host-{LANG_COOKIE}"))
+            .or_else(|| named(LANG_COOKIE))
             .unwrap_or_default()
     }
 }
@@ -165,6 +170,7 @@ mod tests {
         assert_eq!(Locale::from_cookie_header("a=1; lang=en; b=2"), Locale::En);
         assert_eq!(Locale::from_cookie_header("lang=id"), Locale::Id);
         assert_eq!(Locale::from_cookie_header("xlang=en"), Locale::Id);
+        assert_eq!(Locale::from_cookie_header("lang=id; __Host-lang=en"), Locale::En);
     }
 
     #[test]

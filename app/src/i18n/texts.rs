@@ -106,6 +106,13 @@ pub struct Account {
     /// Names an application whose applicant is not yet known.
     pub unnamed: &'static str,
     pub sign_out: &'static str,
+    /// "Sign out on every device": the section, what it does, the button, and the page after it.
+    pub devices_heading: &'static str,
+    pub sign_out_everywhere_hint: &'static str,
+    pub sign_out_everywhere: &'static str,
+    pub signed_out_everywhere_heading: &'static str,
+    pub signed_out_everywhere: &'static str,
+    pub sign_in_again: &'static str,
 }
 
 /// The application form, its task list, check-your-answers and confirmation pages.
@@ -341,6 +348,15 @@ pub struct Problems {
     pub upload_unreadable: &'static str,
     pub upload_pdf_encrypted: &'static str,
     pub upload_pdf_unreadable: &'static str,
+    /// A PDF with scripts, actions, attachments or XFA: what to do instead.
+    pub upload_pdf_active: &'static str,
+    /// Caps on one account (`{n}`: the cap).
+    pub upload_too_many: &'static str,
+    pub too_many_drafts: &'static str,
+    pub too_many_complaints: &'static str,
+    /// `{field}` contains a control, direction or invisible character.
+    pub invisible: &'static str,
+    pub complaint_invisible: &'static str,
 }
 
 /// Messages sent by email. `{code}` stands for the one-time code.

@@ -1,31 +1,49 @@
-//! The applicant's own page (`/akun`): who is signed in, their applications, signing out. Without a live session
-//! it sends the browser to the sign-in page.
+//! The applicant's own page (`/akun`): who is signed in, their applications, signing out here or on every device.
+//! Without a live session it sends the browser to the sign-in page, except right after "sign out on every device",
+//! when it says that this is done: in place with JavaScript, at `/akun?keluar=semua` without.
 
 use crate::{
     api::{
         applications::{application_page, my_applications, NEW_APPLICATION_PAGE},
-        auth::{current_account, SignOut, SIGN_IN_PAGE},
+        auth::{current_account, SignOut, SignOutEverywhere, ACCOUNT_PAGE, SIGN_IN_PAGE},
     },
     i18n::use_i18n,
     pages::application::{kind_name, status_name},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::{components::Redirect, hooks::use_query_map};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || &i18n.t().account;
-    let account = Resource::new(|| (), |_| current_account());
-    let applications = Resource::new(|| (), |_| my_applications());
     let sign_out = ServerAction::<SignOut>::new();
+    let sign_out_everywhere = ServerAction::<SignOutEverywhere>::new();
+    // Asked again once every session has ended, so that the page shows the confirmation in place.
+    let account = Resource::new(move || sign_out_everywhere.version().get(), |_| current_account());
+    let query = use_query_map();
+    let signed_out_everywhere = move || query.read().get("keluar").as_deref() == Some("semua");
+    let ended_here = move || matches!(*sign_out_everywhere.value().read(), Some(Ok(true)));
+    // Asked for only once the account is known: without one, the list's refusal (401) would race the redirect
+    // to the sign-in page (or the confirmation) for the page's status.
+    let applications = Resource::new(
+        || (),
+        move |_| async move {
+            match account.await {
+                Ok(Some(_)) => my_applications().await,
+                _ => Ok(Vec::new()),
+            }
+        },
+    );
     view! {
         <Title text=move || t().page_title/>
         <div class="container">
             <Suspense>
                 {move || Suspend::new(async move {
                     match account.await {
+                        // Signed in again since: the confirmation is old news.
+                        Ok(Some(_)) if signed_out_everywhere() => view! { <Redirect path=ACCOUNT_PAGE/> }.into_any(),
                         Ok(Some(account)) => {
                             view! {
                                 <h1>{move || t().heading}</h1>
@@ -62,6 +80,21 @@ pub fn AccountPage() -> impl IntoView {
                                         {move || t().sign_out}
                                     </button>
                                 </ActionForm>
+                                <h2>{move || t().devices_heading}</h2>
+                                <p>{move || t().sign_out_everywhere_hint}</p>
+                                <ActionForm action=sign_out_everywhere>
+                                    <button class="button button--secondary" type="submit">
+                                        {move || t().sign_out_everywhere}
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        Ok(None) if signed_out_everywhere() || ended_here() => {
+                            view! {
+                                <h1>{move || t().signed_out_everywhere_heading}</h1>
+                                <p role="status">{move || t().signed_out_everywhere}</p>
+                                <p><a class="button" href=SIGN_IN_PAGE>{move || t().sign_in_again}</a></p>
                             }
                                 .into_any()
                         }

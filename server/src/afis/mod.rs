@@ -17,6 +17,7 @@ use crate::{
         process::{self, StepError},
         Db,
     },
+    security_log::{self, Event},
 };
 use app::domain::{
     process::{ProcessError, Step, StepInput},
@@ -173,17 +174,23 @@ impl FromRequestParts<AfisState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AfisState) -> Result<Caller, ApiError> {
         let verifier = state.verifier.as_ref().ok_or(ApiError::NotConfigured)?;
-        let token = bearer(&parts.headers).ok_or(Refusal::Missing)?;
+        // Every refusal goes to the security log (sampled: anyone can send bad tokens at will).
+        let refused = |refusal: Refusal| {
+            let client = parts
+                .extensions
+                .get::<app::api::ports::ClientAddress>()
+                .map_or("unknown", |c| c.0.as_str());
+            security_log::record(Event::AfisTokenRefused, client, None, refusal.code());
+            ApiError::Unauthorized(refusal)
+        };
+        let token = bearer(&parts.headers).ok_or_else(|| refused(Refusal::Missing))?;
         let now = now();
-        let accepted = verifier.check(token, now).inspect_err(|refusal| {
-            tracing::info!(%refusal, "an AFIS token was refused");
-        })?;
+        let accepted = verifier.check(token, now).map_err(refused)?;
         let fresh = afis::use_token(&state.db, &accepted.issuer, &accepted.jti, accepted.remember_until, now)
             .await
             .map_err(ApiError::failed)?;
         if !fresh {
-            tracing::warn!(issuer = %accepted.issuer, "an AFIS token was presented again");
-            return Err(Refusal::Replayed.into());
+            return Err(refused(Refusal::Replayed));
         }
         Ok(Caller {
             issuer: accepted.issuer,

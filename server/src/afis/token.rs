@@ -1,7 +1,8 @@
 //! The AFIS link's bearer tokens: a JWT the central system signs with its Ed25519 private key for each request.
 //! The portal holds only the public key. Exactly one algorithm is accepted (EdDSA), so neither `alg: none` nor
-//! an HMAC token "signed" with the public key's bytes (the classic key-confusion attack) gets through; `iss` and
-//! `aud` must be ours, the token must be valid now (a little leeway for clocks), live at most ten minutes, and
+//! an HMAC token "signed" with the public key's bytes (the classic key-confusion attack) gets through; a header
+//! with `crit` (extensions we would have to understand, RFC 7515 §4.1.11) is refused, and `typ`, when present,
+//! must be `JWT`; `iss` and `aud` must be ours, the token must be valid now (a little leeway for clocks), live at most ten minutes, and
 //! carry a `jti` that was never used before (checked against the database by the caller, see
 //! [`crate::db::afis::use_token`]).
 
@@ -97,6 +98,10 @@ pub enum Refusal {
     Malformed,
     #[error("the token's algorithm is not EdDSA")]
     WrongAlgorithm,
+    #[error("the token's header has a crit parameter: no extension is understood here")]
+    CriticalHeader,
+    #[error("the token's typ is not JWT")]
+    WrongType,
     #[error("the token's signature does not verify with the configured public key")]
     BadSignature,
     #[error("the token has expired")]
@@ -117,6 +122,47 @@ pub enum Refusal {
     NoJti,
     #[error("the token's jti was used before: sign a new token for each request")]
     Replayed,
+}
+
+impl Refusal {
+    /// A short fixed code for the security log.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Missing => "missing",
+            Refusal::Malformed => "malformed",
+            Refusal::WrongAlgorithm => "wrong_algorithm",
+            Refusal::CriticalHeader => "crit_header",
+            Refusal::WrongType => "wrong_typ",
+            Refusal::BadSignature => "bad_signature",
+            Refusal::Expired => "expired",
+            Refusal::NotYetValid => "not_yet_valid",
+            Refusal::NoIssuedAt => "no_iat",
+            Refusal::IssuedInFuture => "issued_in_future",
+            Refusal::TooLong => "too_long",
+            Refusal::WrongAudience => "wrong_audience",
+            Refusal::WrongIssuer => "wrong_issuer",
+            Refusal::NoJti => "no_jti",
+            Refusal::Replayed => "replayed",
+        }
+    }
+}
+
+/// The checks of the header that `jsonwebtoken` leaves out: no `crit` at all (whatever it lists, we understand
+/// none of it, so RFC 7515 says refuse), and `typ`, if there, `JWT` in any case.
+fn check_header(token: &str) -> Result<(), Refusal> {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let encoded = token.split('.').next().unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| Refusal::Malformed)?;
+    let header: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|_| Refusal::Malformed)?;
+    if header.contains_key("crit") {
+        return Err(Refusal::CriticalHeader);
+    }
+    match header.get("typ") {
+        None => Ok(()),
+        Some(serde_json::Value::String(typ)) if typ.eq_ignore_ascii_case("JWT") => Ok(()),
+        Some(_) => Err(Refusal::WrongType),
+    }
 }
 
 impl From<jsonwebtoken::errors::Error> for Refusal {
@@ -177,6 +223,7 @@ impl Verifier {
         if token.is_empty() || token.len() > MAX_TOKEN_BYTES {
             return Err(Refusal::Malformed);
         }
+        check_header(token)?;
         let claims = decode::<Claims>(token, &self.key, &self.validation)?.claims;
         if claims.exp < now - LEEWAY_SECS {
             return Err(Refusal::Expired);
@@ -356,6 +403,25 @@ mod tests {
         for (claims, refusal) in cases {
             assert_eq!(check(&signed(&claims, 7)), Err(refusal), "{claims}");
         }
+        // The header: no crit, whatever it says; typ JWT in any case, or none.
+        let header = |change: &dyn Fn(&mut Header)| {
+            let mut header = Header::new(Algorithm::EdDSA);
+            change(&mut header);
+            let der = key(7).to_pkcs8_der().unwrap();
+            encode(&header, &claims(), &EncodingKey::from_ed_der(der.as_bytes())).unwrap()
+        };
+        assert_eq!(
+            check(&header(&|h| h.crit = Some(vec!["exp".into()]))),
+            Err(Refusal::CriticalHeader)
+        );
+        assert_eq!(check(&header(&|h| h.crit = Some(vec![]))), Err(Refusal::CriticalHeader));
+        assert_eq!(
+            check(&header(&|h| h.typ = Some("at+jwt".into()))),
+            Err(Refusal::WrongType)
+        );
+        assert!(check(&header(&|h| h.typ = Some("jwt".into()))).is_ok());
+        assert!(check(&header(&|h| h.typ = None)).is_ok());
+        assert_eq!(check("!!!.e30.c2ln"), Err(Refusal::Malformed));
         assert_eq!(check(""), Err(Refusal::Malformed));
         assert_eq!(check("a.b.c"), Err(Refusal::Malformed));
         assert_eq!(check(&"x".repeat(5000)), Err(Refusal::Malformed));

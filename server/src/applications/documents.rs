@@ -22,15 +22,16 @@ use app::{
     api::{
         applications::{section_page, DocumentInfo},
         auth::SIGN_IN_PAGE,
-        error::{AppError, FieldProblem, Problem, Refusal},
-        form::{encode_flash, FormState, FLASH_COOKIE},
+        error::{AppError, FieldProblem, Limit, Problem, Refusal},
+        form::FormState,
+        ports::Flash,
     },
     domain::application::{Document, Section},
 };
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -50,14 +51,14 @@ pub struct Uploads {
     /// Where files wait while they arrive and are checked; never served.
     pub staging_dir: PathBuf,
     pub secure_cookies: bool,
+    /// Seals the flash a refused upload leaves for the documents page (`crate::http::cookies`).
+    pub flash: Flash,
 }
 
 impl Uploads {
-    fn cookie(&self, base: &str) -> String {
-        if self.secure_cookies {
-            format!("__Host-{base}")
-        } else {
-            base.to_owned()
+    fn cookies(&self) -> app::api::cookies::CookiePolicy {
+        app::api::cookies::CookiePolicy {
+            secure: self.secure_cookies,
         }
     }
 
@@ -94,6 +95,7 @@ fn refusal_of_inspection(error: &Inspection) -> Option<Refusal> {
         Inspection::ImageUnreadable => Some(Refusal::Unreadable),
         Inspection::PdfEncrypted => Some(Refusal::PdfEncrypted),
         Inspection::PdfUnreadable => Some(Refusal::PdfUnreadable),
+        Inspection::PdfActive => Some(Refusal::PdfActive),
         Inspection::Io(_) => None,
     }
 }
@@ -102,6 +104,8 @@ fn refusal_of_inspection(error: &Inspection) -> Option<Refusal> {
 enum Outcome {
     Stored(DocumentInfo),
     Refused(Document, Refusal),
+    /// The account sent [`app::domain::application::MAX_UPLOADS_PER_HOUR`] files in the last hour.
+    TooMany(Document),
     Failed(String),
     NotEditable,
 }
@@ -109,6 +113,7 @@ enum Outcome {
 pub async fn upload(
     State(uploads): State<Arc<Uploads>>,
     Path(id): Path<String>,
+    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
@@ -122,7 +127,11 @@ pub async fn upload(
     };
     let view = match applications::get(&uploads.db, &account, &id, app::api::applications::ssr::today()).await {
         Ok(Some(view)) => view,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => {
+            let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
+            super::port::note_scope_refusal(&uploads.db, &id, Some(&account), client).await;
+            return StatusCode::NOT_FOUND.into_response();
+        }
         Err(error) => {
             tracing::error!(%error, "could not read the application");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -152,6 +161,10 @@ pub async fn upload(
             field: document.code().to_owned(),
             problem: Problem::Upload(*refusal),
         },
+        Outcome::TooMany(document) => FieldProblem {
+            field: document.code().to_owned(),
+            problem: Problem::Limit(Limit::UploadsThisHour),
+        },
         Outcome::NotEditable => FieldProblem {
             field: String::new(),
             problem: Problem::NotEditable,
@@ -168,6 +181,7 @@ pub async fn upload(
         Outcome::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         Outcome::Refused(_, Refusal::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
         Outcome::Refused(_, Refusal::Type) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Outcome::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     if html {
@@ -176,16 +190,8 @@ pub async fn upload(
             values: Vec::new(),
             problems: vec![problem],
         };
-        let cookie = format!(
-            "{}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict{}",
-            uploads.cookie(FLASH_COOKIE),
-            encode_flash(&state),
-            if uploads.secure_cookies { "; Secure" } else { "" }
-        );
         let mut response = see_other(&page);
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        crate::http::cookies::set_flash(&mut response, uploads.cookies(), &*uploads.flash, &state);
         response
     } else {
         (status, Json(AppError::Invalid(vec![problem]))).into_response()
@@ -212,6 +218,12 @@ async fn receive_one(
         }
     };
     let (document, field) = field;
+    // Counted before the file is read, whether it is then kept or refused: decoding is the costly part.
+    match applications::take_upload_slot(&uploads.db, account, now()).await {
+        Ok(true) => {}
+        Ok(false) => return Outcome::TooMany(document),
+        Err(error) => return Outcome::Failed(error.to_string()),
+    }
     let staged = match staging::receive(field, &uploads.staging_dir, MAX_UPLOAD_BYTES).await {
         Ok(staged) => staged,
         Err(error) => {
@@ -267,6 +279,7 @@ async fn receive_one(
 pub async fn download(
     State(uploads): State<Arc<Uploads>>,
     Path((id, document)): Path<(String, String)>,
+    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
     headers: HeaderMap,
 ) -> Response {
     let Some(account) = uploads.account(&headers).await else {
@@ -277,7 +290,11 @@ pub async fn download(
     };
     let stored = match applications::document(&uploads.db, &account, &id, document).await {
         Ok(Some(stored)) => stored,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => {
+            let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
+            super::port::note_scope_refusal(&uploads.db, &id, Some(&account), client).await;
+            return StatusCode::NOT_FOUND.into_response();
+        }
         Err(error) => {
             tracing::error!(%error, "could not read a scan's record");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -307,6 +324,16 @@ pub(crate) async fn scan_response(
         _ => "jpg",
     };
     let disposition = format!("inline; filename=\"{}.{extension}\"", document.code());
+    // A scan is a picture or a PDF, never a page: `sandbox` gives it an origin of its own and no scripts, whatever
+    // a PDF viewer might try to run. The browser's own viewers still render under it: a picture shown alone is
+    // centred with inline style (`style-src`), and Chromium's PDF viewer works in a sandboxed document (checked in
+    // Chromium 156, in a frame and alone). Staff see a scan in a frame of their console; a citizen's download may
+    // not be framed at all.
+    let policy = if staff_frame {
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    } else {
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    };
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, stored.content_type)
@@ -314,15 +341,7 @@ pub(crate) async fn scan_response(
         .header(header::CONTENT_DISPOSITION, disposition)
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(header::CACHE_CONTROL, "private, no-store")
-        // A scan is a picture or a PDF, never a page: nothing in it may run.
-        .header(
-            header::CONTENT_SECURITY_POLICY,
-            if staff_frame {
-                "default-src 'none'; frame-ancestors 'self'"
-            } else {
-                "default-src 'none'; sandbox"
-            },
-        )
+        .header(header::CONTENT_SECURITY_POLICY, policy)
         .header(header::X_FRAME_OPTIONS, if staff_frame { "SAMEORIGIN" } else { "DENY" })
         .body(Body::from_stream(download.stream))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())

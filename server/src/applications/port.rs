@@ -25,11 +25,34 @@ pub struct CitizenApplications {
     pub tokens: Arc<SessionTokens>,
 }
 
+/// After a 404 for the application `id`: when it exists but is not the requester's (another account's, for a
+/// citizen whose account is `owner`; outside the scope their query named, for staff, with `owner` `None`), writes
+/// a scope refusal to the security log. The person still gets the 404; a missing application writes nothing.
+pub async fn note_scope_refusal(db: &Db, id: &str, owner: Option<&str>, client: &str) {
+    let found: Result<Option<(String,)>, _> = sqlx::query_as("SELECT account_id FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await;
+    match found {
+        Ok(Some((account,))) if owner != Some(account.as_str()) => {
+            let reason = if owner.is_some() {
+                "other_account"
+            } else {
+                "outside_staff_scope"
+            };
+            crate::security_log::record(crate::security_log::Event::ScopeRefused, client, Some(id), reason);
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "could not tell whether a refused application exists"),
+    }
+}
+
 /// Logs the cause; the person learns only what they can act on.
 fn store_error(error: StoreError) -> AppError {
     match error {
         StoreError::NotFound => AppError::NotFound,
         StoreError::NotEditable => AppError::field("", Problem::NotEditable),
+        StoreError::Limit(limit) => AppError::field("", Problem::Limit(limit)),
         other => {
             tracing::error!(error = %other, "application store failed");
             AppError::Unavailable
@@ -54,9 +77,13 @@ impl ApplicationsPort for CitizenApplications {
     }
 
     async fn get(&self, account: &str, id: &str) -> Result<Option<ApplicationView>, AppError> {
-        applications::get(&self.db, account, id, today())
+        let view = applications::get(&self.db, account, id, today())
             .await
-            .map_err(store_error)
+            .map_err(store_error)?;
+        if view.is_none() {
+            note_scope_refusal(&self.db, id, Some(account), &app::api::form::ssr::client_address()).await;
+        }
+        Ok(view)
     }
 
     async fn save_section(&self, account: &str, id: &str, section: Section, values: Answers) -> Result<(), AppError> {

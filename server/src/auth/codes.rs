@@ -45,26 +45,63 @@ fn keyed_hash(key: &Key, purpose: &str, data: &str) -> String {
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The client address as stored: enough to count requests, not to recover the address.
+/// The client address as stored: enough to count requests, not to recover the address. An IPv6 client counts by
+/// its /64 network: one subscriber line or host is handed a whole /64, so its single addresses are free to choose
+/// and would each be a fresh bucket.
 pub fn client_tag(key: &Key, client_address: &str) -> String {
-    keyed_hash(key, "client", client_address)
+    keyed_hash(key, "client", &rate_key(client_address))
 }
 
+/// The part of a client address a limit counts by: the address itself, but the /64 network of an IPv6 one.
+fn rate_key(client_address: &str) -> String {
+    match client_address.parse::<std::net::IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(std::net::IpAddr::V6(ip)) => {
+            let s = ip.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(ip) => ip.to_string(),
+        Err(_) => client_address.to_owned(),
+    }
+}
+
+/// Counts one request in the fixed-window counter `bucket` and returns the requests counted in its window, this one
+/// included. One statement reads and writes the row, so simultaneous requests each get a different count on SQLite
+/// and on PostgreSQL (the conflicting row is locked and re-read, under READ COMMITTED too). A window older than
+/// `window_secs` starts again at one.
+pub async fn count_hit(db: &Db, bucket: &str, now: i64, window_secs: i64) -> Result<i64, sqlx::Error> {
+    let (hits,): (i64,) = sqlx::query_as(
+        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket) DO UPDATE SET \
+         hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+         window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+         RETURNING hits",
+    )
+    .bind(bucket)
+    .bind(now)
+    .bind(now - window_secs)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(hits)
+}
+
+/// Deletes the counters whose window has passed (they would start again at one anyway).
+pub async fn purge_rate_limits(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1")
+        .bind(now - RATE_WINDOW_SECS)
+        .execute(&db.pool)
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
+/// Issues a code to `identifier` for `client` (a [`client_tag`]). The request is counted first, per client and
+/// then per identifier, each in one atomic statement: of 30 simultaneous requests for one identifier, 5 get a code.
+/// A refused request still counts; a client over its limit is not counted against the identifier.
 pub async fn issue(db: &Db, key: &Key, identifier: &str, client: &str, now: i64) -> Result<Issued, CodeError> {
-    let since = now - RATE_WINDOW_SECS;
-    let (by_identifier,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM sign_in_codes WHERE identifier = $1 AND created_at > $2")
-            .bind(identifier)
-            .bind(since)
-            .fetch_one(&db.pool)
-            .await?;
-    let (by_client,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM sign_in_codes WHERE client = $1 AND created_at > $2")
-            .bind(client)
-            .bind(since)
-            .fetch_one(&db.pool)
-            .await?;
-    if by_identifier >= PER_IDENTIFIER || by_client >= PER_CLIENT {
+    if count_hit(db, &format!("code/client/{client}"), now, RATE_WINDOW_SECS).await? > PER_CLIENT {
+        return Err(CodeError::RateLimited);
+    }
+    let identifier_bucket = format!("code/identifier/{}", keyed_hash(key, "identifier", identifier));
+    if count_hit(db, &identifier_bucket, now, RATE_WINDOW_SECS).await? > PER_IDENTIFIER {
         return Err(CodeError::RateLimited);
     }
     let attempt = random::id();
@@ -82,6 +119,12 @@ pub async fn issue(db: &Db, key: &Key, identifier: &str, client: &str, now: i64)
     .execute(&db.pool)
     .await?;
     Ok(Issued { attempt, code })
+}
+
+/// What the security log names an attempt by: enough to tie the lines of one attempt together, useless to submit
+/// a code with (the attempt id itself is what the browser's cookie holds).
+pub fn attempt_reference(key: &Key, attempt: &str) -> String {
+    keyed_hash(key, "attempt-reference", attempt)[..16].to_owned()
 }
 
 /// The identifier the code was sent to, if `code` is right; the attempt is used up either way once it succeeds.
@@ -134,4 +177,18 @@ pub async fn verify(db: &Db, key: &Key, attempt: &str, code: &str, now: i64) -> 
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_ipv4_by_the_address() {
+        assert_eq!(rate_key("2001:db8:1:2:aaaa::1"), rate_key("2001:db8:1:2:bbbb::9"));
+        assert_ne!(rate_key("2001:db8:1:2::1"), rate_key("2001:db8:1:3::1"));
+        assert_eq!(rate_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_ne!(rate_key("192.0.2.7"), rate_key("192.0.2.8"));
+        assert_eq!(rate_key("unknown-abc"), "unknown-abc");
+    }
 }

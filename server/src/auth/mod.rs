@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod codes;
 pub mod port;
 pub mod random;
+pub mod sweep;
 pub mod tokens;
 
 /// Seconds since the Unix epoch: every timestamp in the database.

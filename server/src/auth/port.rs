@@ -1,7 +1,12 @@
 //! The server's side of the sign-in door that `app` declares (`app::api::ports::SignInPort`).
 
 use super::{accounts, codes, codes::CodeError, now, tokens::SessionTokens};
-use crate::{db::Db, keys::Key, notify::Notifier};
+use crate::{
+    db::Db,
+    keys::Key,
+    notify::Notifier,
+    security_log::{self, Event},
+};
 use app::{
     api::{
         auth::AccountSummary,
@@ -15,7 +20,10 @@ use std::sync::Arc;
 
 pub struct CitizenSignIn {
     pub db: Db,
-    pub key: Arc<Key>,
+    /// The key derived for hashing codes (and what is keyed on them).
+    pub code_key: Arc<Key>,
+    /// The key derived for tagging client addresses.
+    pub client_key: Arc<Key>,
     pub tokens: Arc<SessionTokens>,
     pub notifier: Arc<Notifier>,
 }
@@ -45,10 +53,15 @@ fn code_problem(error: CodeError) -> AppError {
 #[async_trait::async_trait]
 impl SignInPort for CitizenSignIn {
     async fn request_code(&self, identifier: &Identifier, client: &str, locale: Locale) -> Result<String, AppError> {
-        let client = codes::client_tag(&self.key, client);
-        let issued = codes::issue(&self.db, &self.key, identifier.as_str(), &client, now())
+        let tag = codes::client_tag(&self.client_key, client);
+        let issued = codes::issue(&self.db, &self.code_key, identifier.as_str(), &tag, now())
             .await
-            .map_err(code_problem)?;
+            .map_err(|error| {
+                if matches!(error, CodeError::RateLimited) {
+                    security_log::record(Event::CodeRateLimited, client, None, "too many codes");
+                }
+                code_problem(error)
+            })?;
         self.notifier
             .send_code(identifier, &issued.code, locale)
             .await
@@ -57,9 +70,22 @@ impl SignInPort for CitizenSignIn {
     }
 
     async fn verify_code(&self, attempt: &str, code: &str, locale: Locale) -> Result<(String, i64), AppError> {
-        let identifier = codes::verify(&self.db, &self.key, attempt, code, now())
+        // Read before the first await, while the server function's context is current.
+        let client = app::api::form::ssr::client_address();
+        let identifier = codes::verify(&self.db, &self.code_key, attempt, code, now())
             .await
-            .map_err(code_problem)?;
+            .map_err(|error| {
+                let event = match error {
+                    CodeError::Wrong { .. } => Some((Event::WrongCode, "wrong code")),
+                    CodeError::TooManyTries => Some((Event::CodeLocked, "too many wrong codes")),
+                    _ => None,
+                };
+                if let Some((event, reason)) = event {
+                    let subject = codes::attempt_reference(&self.code_key, attempt);
+                    security_log::record(event, &client, Some(&subject), reason);
+                }
+                code_problem(error)
+            })?;
         let account = accounts::find_or_create(&self.db, &identifier, locale, now())
             .await
             .map_err(unavailable)?;
@@ -93,5 +119,22 @@ impl SignInPort for CitizenSignIn {
                 .map_err(unavailable)?;
         }
         Ok(())
+    }
+
+    async fn sign_out_everywhere(&self, token: &str, client: &str) -> Result<bool, AppError> {
+        let Ok(claims) = self.tokens.authenticate(&self.db, token).await else {
+            return Ok(false);
+        };
+        self.tokens
+            .revoke_all(&self.db, &claims.sub, now())
+            .await
+            .map_err(unavailable)?;
+        security_log::record(
+            Event::SessionsRevoked,
+            client,
+            Some(&claims.sub),
+            "signed out everywhere",
+        );
+        Ok(true)
     }
 }

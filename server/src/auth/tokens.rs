@@ -1,6 +1,8 @@
-//! Session tokens: a JWT signed with the server's key (HS256, the only algorithm accepted), checked for `exp`,
-//! `aud` and `iss`, carrying nothing personal: the subject is an opaque account id and `jti` names the session
-//! row that signing out revokes.
+//! Session tokens: a JWT signed with a key derived for its kind of session (citizens' and staff's keys differ, so a
+//! token of one kind never verifies as the other, whatever its audience says; HS256, the only algorithm accepted),
+//! checked for `exp`, `aud` and `iss`, carrying nothing personal: the subject is an opaque account id and `jti`
+//! names the session row that signing out revokes. A session also ends after a while without a request (its
+//! row's `last_seen_at`), and every session of an account can be ended at once.
 
 use super::random;
 use crate::{db::Db, keys::Key};
@@ -41,9 +43,14 @@ pub struct SessionTokens {
     pub ttl_secs: i64,
     /// The table of the sessions: `sessions` for citizens, `staff_sessions` for staff.
     table: &'static str,
-    /// Staff sessions end after this long without a request (their table has `last_seen_at`).
+    /// A session ends after this long without a request.
     idle_secs: Option<i64>,
 }
+
+/// A request counts as activity, but `last_seen_at` is written only when it is older than this: a page's burst
+/// of requests costs one write a minute at most, and a session ends between `idle - TOUCH_SECS` and `idle`
+/// seconds after its last request.
+pub const TOUCH_SECS: i64 = 60;
 
 impl SessionTokens {
     pub fn new(key: &Key, issuer: &str, audience: &'static str, ttl_secs: i64) -> SessionTokens {
@@ -58,7 +65,17 @@ impl SessionTokens {
         }
     }
 
-    /// Staff sessions: their own audience and table, and an idle timeout on top of the expiry.
+    /// Citizens' sessions: `key` is the key derived for them, and a session ends after `idle_secs` without a
+    /// request, besides its expiry.
+    pub fn citizen(key: &Key, issuer: &str, ttl_secs: i64, idle_secs: i64) -> SessionTokens {
+        SessionTokens {
+            idle_secs: Some(idle_secs),
+            ..SessionTokens::new(key, issuer, CITIZEN_AUDIENCE, ttl_secs)
+        }
+    }
+
+    /// Staff sessions: their own key (derived for them), audience and table, and an idle timeout on top of the
+    /// expiry.
     pub fn staff(key: &Key, issuer: &str, ttl_secs: i64, idle_secs: i64) -> SessionTokens {
         SessionTokens {
             audience: STAFF_AUDIENCE,
@@ -87,10 +104,9 @@ impl SessionTokens {
             aud: self.audience.to_owned(),
             iss: self.issuer.clone(),
         };
-        let columns = if self.idle_secs.is_some() { ", last_seen_at" } else { "" };
-        let values = if self.idle_secs.is_some() { ", $4" } else { "" };
         sqlx::query(&format!(
-            "INSERT INTO {} (id, account_id, audience, created_at, expires_at{columns}) VALUES ($1, $2, $3, $4, $5{values})",
+            "INSERT INTO {} (id, account_id, audience, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $4)",
             self.table
         ))
         .bind(&claims.jti)
@@ -103,53 +119,64 @@ impl SessionTokens {
         Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
 
-    /// The claims of a token that is well signed, unexpired, meant for us, and whose session was not ended.
+    /// The claims of a token that is well signed, unexpired, meant for us, and whose session was neither ended nor
+    /// left idle. The request counts as activity (written at most once a [`TOUCH_SECS`]).
     pub async fn authenticate(&self, db: &Db, token: &str) -> Result<Claims, TokenError> {
         let claims = decode::<Claims>(token, &self.decoding, &self.validation())?.claims;
-        let Some(idle) = self.idle_secs else {
-            let live: Option<(i64,)> = sqlx::query_as(&format!(
-                "SELECT expires_at FROM {} WHERE id = $1 AND account_id = $2 AND audience = $3 AND revoked_at IS NULL",
-                self.table
-            ))
-            .bind(&claims.jti)
-            .bind(&claims.sub)
-            .bind(self.audience)
-            .fetch_optional(&db.pool)
-            .await?;
-            return live.map(|_| claims).ok_or(TokenError::Revoked);
-        };
-        // One statement both checks the idle time and counts this request as activity.
-        let now = super::now();
-        let touched = sqlx::query(&format!(
-            "UPDATE {} SET last_seen_at = $1 WHERE id = $2 AND account_id = $3 AND audience = $4 \
-             AND revoked_at IS NULL AND last_seen_at >= $5",
+        let live: Option<(i64,)> = sqlx::query_as(&format!(
+            "SELECT last_seen_at FROM {} WHERE id = $1 AND account_id = $2 AND audience = $3 AND revoked_at IS NULL",
             self.table
         ))
-        .bind(now)
         .bind(&claims.jti)
         .bind(&claims.sub)
         .bind(self.audience)
-        .bind(now - idle)
-        .execute(&db.pool)
+        .fetch_optional(&db.pool)
         .await?;
-        if touched.rows_affected() == 1 {
-            Ok(claims)
-        } else {
-            Err(TokenError::Revoked)
+        let Some((last_seen,)) = live else {
+            return Err(TokenError::Revoked);
+        };
+        let Some(idle) = self.idle_secs else {
+            return Ok(claims);
+        };
+        let now = super::now();
+        if last_seen < now - idle {
+            return Err(TokenError::Revoked);
         }
+        if last_seen < now - TOUCH_SECS {
+            // The guard keeps the newest time when two requests write at once; a session ended meanwhile stays so.
+            sqlx::query(&format!(
+                "UPDATE {} SET last_seen_at = $1 WHERE id = $2 AND revoked_at IS NULL AND last_seen_at < $1",
+                self.table
+            ))
+            .bind(now)
+            .bind(&claims.jti)
+            .execute(&db.pool)
+            .await?;
+        }
+        Ok(claims)
     }
 
     /// The account of the citizen session cookie in a request's headers (`__Host-session` when cookies are
     /// Secure), for the routes that are not server functions.
     pub async fn account_of(&self, db: &Db, headers: &http::HeaderMap, secure_cookies: bool) -> Option<String> {
-        use app::api::{auth::SESSION_COOKIE, form::ssr::cookie_in};
-        let name = if secure_cookies {
-            format!("__Host-{SESSION_COOKIE}")
-        } else {
-            SESSION_COOKIE.to_owned()
-        };
-        let token = cookie_in(headers, &name)?;
+        use app::api::{auth::SESSION_COOKIE, cookies::CookiePolicy};
+        let policy = CookiePolicy { secure: secure_cookies };
+        let token = policy.read(headers, SESSION_COOKIE)?;
         self.authenticate(db, &token).await.ok().map(|c| c.sub)
+    }
+
+    /// Ends every live session of `account` (every device it is signed in on); returns how many.
+    pub async fn revoke_all(&self, db: &Db, account: &str, now: i64) -> Result<u64, TokenError> {
+        let ended = sqlx::query(&format!(
+            "UPDATE {} SET revoked_at = $1 WHERE account_id = $2 AND audience = $3 AND revoked_at IS NULL",
+            self.table
+        ))
+        .bind(now)
+        .bind(account)
+        .bind(self.audience)
+        .execute(&db.pool)
+        .await?;
+        Ok(ended.rows_affected())
     }
 
     /// Ends the session on the server: its token is refused from now on, even before it expires.

@@ -127,6 +127,8 @@ impl BookingsPort for CitizenBookings {
         day: Option<Date>,
     ) -> Result<Option<BookingPage>, AppError> {
         let Some((kind, status, reference)) = application_facts(&self.db, account, id).await.map_err(db_error)? else {
+            let client = app::api::form::ssr::client_address();
+            crate::applications::port::note_scope_refusal(&self.db, id, Some(account), &client).await;
             return Ok(None);
         };
         let today = today();

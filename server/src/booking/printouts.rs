@@ -45,7 +45,12 @@ struct Printable {
     ready_by: Option<app::domain::Date>,
 }
 
-async fn printable(printouts: &Printouts, headers: &HeaderMap, id: &str) -> Result<Printable, Response> {
+async fn printable(
+    printouts: &Printouts,
+    headers: &HeaderMap,
+    id: &str,
+    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
+) -> Result<Printable, Response> {
     let not_found = || StatusCode::NOT_FOUND.into_response();
     let failed = |error: &dyn std::fmt::Display| {
         tracing::error!(%error, "could not read an application for printing");
@@ -56,10 +61,14 @@ async fn printable(printouts: &Printouts, headers: &HeaderMap, id: &str) -> Resu
         .account_of(&printouts.db, headers, printouts.secure_cookies)
         .await
         .ok_or_else(not_found)?;
-    let application = applications::get(&printouts.db, &account, id, today())
+    let Some(application) = applications::get(&printouts.db, &account, id, today())
         .await
         .map_err(|e| failed(&e))?
-        .ok_or_else(not_found)?;
+    else {
+        let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
+        crate::applications::port::note_scope_refusal(&printouts.db, id, Some(&account), client).await;
+        return Err(not_found());
+    };
     let reference = application.reference.clone().ok_or_else(not_found)?;
     let active = bookings::bookings_of(&printouts.db, &account, id)
         .await
@@ -172,8 +181,13 @@ fn attachment(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-pub async fn form(State(printouts): State<Arc<Printouts>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let printable = match printable(&printouts, &headers, &id).await {
+pub async fn form(
+    State(printouts): State<Arc<Printouts>>,
+    Path(id): Path<String>,
+    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
+    headers: HeaderMap,
+) -> Response {
+    let printable = match printable(&printouts, &headers, &id, client).await {
         Ok(p) => p,
         Err(response) => return response,
     };
@@ -191,8 +205,13 @@ pub async fn form(State(printouts): State<Arc<Printouts>>, Path(id): Path<String
     attachment("application/pdf", &filename, pdf)
 }
 
-pub async fn calendar(State(printouts): State<Arc<Printouts>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let printable = match printable(&printouts, &headers, &id).await {
+pub async fn calendar(
+    State(printouts): State<Arc<Printouts>>,
+    Path(id): Path<String>,
+    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
+    headers: HeaderMap,
+) -> Response {
+    let printable = match printable(&printouts, &headers, &id, client).await {
         Ok(p) => p,
         Err(response) => return response,
     };

@@ -3,9 +3,12 @@
 
 use crate::{auth::random, db::Db};
 use app::{
-    api::applications::{ApplicationSummary, ApplicationView, Area, DocumentInfo, HistoryEntry},
+    api::{
+        applications::{ApplicationSummary, ApplicationView, Area, DocumentInfo, HistoryEntry},
+        error::Limit,
+    },
     domain::{
-        application::{Answers, Document, Kind, Section, Status, AREA_CHAIN},
+        application::{Answers, Document, Kind, Section, Status, AREA_CHAIN, MAX_OPEN_DRAFTS, MAX_UPLOADS_PER_HOUR},
         office::office_date,
         process::{waiting_for_blank_cards, Step},
         tracking::{renewal_due, Promise},
@@ -24,6 +27,9 @@ pub enum StoreError {
     NotEditable,
     #[error("no such application")]
     NotFound,
+    /// The account reached one of its caps; nothing was written.
+    #[error("the account reached its cap: {0:?}")]
+    Limit(app::api::error::Limit),
 }
 
 /// One stored scan: where it is and what it is.
@@ -63,9 +69,34 @@ pub async fn list(db: &Db, account: &str) -> Result<Vec<ApplicationSummary>, Sto
         .collect()
 }
 
+/// Takes the account's row for writing, as the first statement of a transaction: what a cap counts and what it
+/// adds then happen one request of the account at a time, so that a burst cannot pass a cap meant for one (SQLite
+/// takes its write lock here; PostgreSQL locks the row until the transaction ends, and the count that follows,
+/// a statement of its own, sees what the transaction before it committed). `NotFound` for an unknown account.
+pub(crate) async fn lock_account(tx: &mut sqlx::Transaction<'_, sqlx::Any>, account: &str) -> Result<(), StoreError> {
+    let updated = sqlx::query("UPDATE accounts SET created_at = created_at WHERE id = $1")
+        .bind(account)
+        .execute(&mut **tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Starts an application, unless the account already has [`MAX_OPEN_DRAFTS`] drafts.
 pub async fn create(db: &Db, account: &str, kind: Kind, now: i64) -> Result<String, StoreError> {
     let id = random::id();
     let mut tx = db.pool.begin().await?;
+    lock_account(&mut tx, account).await?;
+    let (drafts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications WHERE account_id = $1 AND status = $2")
+        .bind(account)
+        .bind(Status::Draft.code())
+        .fetch_one(&mut *tx)
+        .await?;
+    if drafts >= MAX_OPEN_DRAFTS {
+        return Err(StoreError::Limit(Limit::OpenDrafts));
+    }
     sqlx::query(
         "INSERT INTO applications (id, account_id, kind, status, answers, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, '{}', $5, $5)",
@@ -364,6 +395,38 @@ async fn append_event(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// How long an upload counts against [`MAX_UPLOADS_PER_HOUR`].
+const UPLOAD_WINDOW_SECS: i64 = 3600;
+
+/// Counts one upload of `account` at `now`, before its file is read: false, and nothing counted, when the account
+/// already sent [`MAX_UPLOADS_PER_HOUR`] in the hour before. Counted and added under the account's lock
+/// ([`lock_account`]), so a burst of uploads gets exactly the places left. Older counts are deleted on the way.
+pub async fn take_upload_slot(db: &Db, account: &str, now: i64) -> Result<bool, StoreError> {
+    let since = now - UPLOAD_WINDOW_SECS;
+    let mut tx = db.pool.begin().await?;
+    lock_account(&mut tx, account).await?;
+    sqlx::query("DELETE FROM upload_attempts WHERE account_id = $1 AND at <= $2")
+        .bind(account)
+        .bind(since)
+        .execute(&mut *tx)
+        .await?;
+    let (sent,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM upload_attempts WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(&mut *tx)
+        .await?;
+    let allowed = sent < MAX_UPLOADS_PER_HOUR;
+    if allowed {
+        sqlx::query("INSERT INTO upload_attempts (id, account_id, at) VALUES ($1, $2, $3)")
+            .bind(random::id())
+            .bind(account)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(allowed)
 }
 
 /// The stored scan of `document` for an application of `account`.

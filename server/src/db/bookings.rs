@@ -530,6 +530,50 @@ pub async fn mark_missed(db: &Db, today: Date, now_time: ClockTime, now: i64) ->
     Ok(done.rows_affected())
 }
 
+/// What marking an applicant as arrived did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    Marked,
+    /// Marked before: nothing changed.
+    AlreadyMarked,
+    /// The appointment is on another day, before or after today: refused, nothing changed.
+    NotToday,
+    /// No such booking at the point, or one cancelled or missed.
+    NotFound,
+}
+
+/// Marks the applicant of `booking` at `point` as arrived: only on the appointment's own day (`today`, the
+/// office's date), so that nobody is counted as come for an appointment they have not reached yet, or missed.
+pub async fn mark_arrived(db: &Db, point: &str, booking: &str, today: Date, now: i64) -> Result<Arrival, sqlx::Error> {
+    let today = today.to_string();
+    let updated = sqlx::query(
+        "UPDATE bookings SET arrived_at = $1 WHERE id = $2 AND point_id = $3 AND day = $4 AND arrived_at IS NULL \
+         AND status IN ('booked', 'attended')",
+    )
+    .bind(now)
+    .bind(booking)
+    .bind(point)
+    .bind(&today)
+    .execute(&db.pool)
+    .await?;
+    if updated.rows_affected() == 1 {
+        return Ok(Arrival::Marked);
+    }
+    // Why not: read after the fact, for the message only; the update above decided.
+    let found: Option<(String, Option<i64>, String)> =
+        sqlx::query_as("SELECT day, arrived_at, status FROM bookings WHERE id = $1 AND point_id = $2")
+            .bind(booking)
+            .bind(point)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(match found {
+        None => Arrival::NotFound,
+        Some((day, _, _)) if day != today => Arrival::NotToday,
+        Some((_, Some(_), _)) => Arrival::AlreadyMarked,
+        Some(_) => Arrival::NotFound,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Days off: the bookings on them are cancelled and their applicants told, in the same transaction.
 

@@ -4,14 +4,20 @@
 use super::{applications::StoreError, outbox, process::Scope, Db};
 use crate::auth::random;
 use app::{
-    api::applications::ComplaintView,
-    domain::{complaint::ComplaintStatus, office::office_date, Date},
+    api::{applications::ComplaintView, error::Limit},
+    domain::{
+        complaint::{ComplaintStatus, MAX_PER_DAY},
+        office::{office_date, UTC_OFFSET_SECS},
+        Date,
+    },
 };
 use sqlx::Row;
 
-/// Files a complaint about the account's application `id`; a draft has none (the office has not seen it).
+/// Files a complaint about the account's application `id`; a draft has none (the office has not seen it), and an
+/// account files at most [`MAX_PER_DAY`] a day (the office's day), counted and added under the account's lock.
 pub async fn file(db: &Db, account: &str, id: &str, text: &str, now: i64) -> Result<(), StoreError> {
     let mut tx = db.pool.begin().await?;
+    super::applications::lock_account(&mut tx, account).await?;
     let status: Option<(String,)> = sqlx::query_as("SELECT status FROM applications WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account)
@@ -21,6 +27,15 @@ pub async fn file(db: &Db, account: &str, id: &str, text: &str, now: i64) -> Res
         None => return Err(StoreError::NotFound),
         Some((status,)) if status == "draft" => return Err(StoreError::NotEditable),
         Some(_) => {}
+    }
+    let day_start = office_date(now).days_since_epoch() * 86_400 - UTC_OFFSET_SECS;
+    let (today,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM complaints WHERE account_id = $1 AND created_at >= $2")
+        .bind(account)
+        .bind(day_start)
+        .fetch_one(&mut *tx)
+        .await?;
+    if today >= MAX_PER_DAY {
+        return Err(StoreError::Limit(Limit::ComplaintsToday));
     }
     sqlx::query(
         "INSERT INTO complaints (id, application_id, account_id, body, status, created_at) \

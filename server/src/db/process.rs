@@ -717,20 +717,6 @@ pub async fn counter_day(db: &Db, point: &str, day: Date) -> Result<Vec<BookingR
     .await
 }
 
-/// Marks an applicant with an appointment today at the staff member's point as arrived.
-pub async fn mark_arrived(db: &Db, point: &str, booking: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE bookings SET arrived_at = $1 WHERE id = $2 AND point_id = $3 AND arrived_at IS NULL \
-         AND status IN ('booked', 'attended')",
-    )
-    .bind(now)
-    .bind(booking)
-    .bind(point)
-    .execute(&db.pool)
-    .await?;
-    Ok(updated.rows_affected() == 1)
-}
-
 /// One line of the access log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessRow {

@@ -219,3 +219,146 @@ pub fn encrypted_pdf() -> Vec<u8> {
         "/Encrypt 5 0 R /ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>]",
     )
 }
+
+/// The one-page PDF with `catalog_extra` added to its catalog (object 1), `page_extra` to its page (object 3), and
+/// `more` objects numbered from 5.
+pub fn pdf_with(catalog_extra: &str, page_extra: &str, more: &[&str]) -> Vec<u8> {
+    let catalog = format!("<< /Type /Catalog /Pages 2 0 R {catalog_extra} >>");
+    let page = format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R {page_extra} >>");
+    let mut objects = vec![catalog.as_str(), PAGES[1], page.as_str(), PAGES[3]];
+    objects.extend_from_slice(more);
+    pdf_with_objects(&objects, "")
+}
+
+/// The one-page PDF with `extra` added to its catalog.
+pub fn pdf_with_catalog_extra(extra: &str) -> Vec<u8> {
+    pdf_with(extra, "", &[])
+}
+
+/// The one-page PDF with `extra` added to its page dictionary.
+pub fn pdf_with_page_extra(extra: &str) -> Vec<u8> {
+    pdf_with("", extra, &[])
+}
+
+/// A link on the page that runs `action` when clicked.
+fn link(action: &str) -> String {
+    format!("/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A {action} >>]")
+}
+
+/// One PDF for each kind of content that acts by itself, named.
+pub fn active_pdfs() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (
+            "a script in the document's name tree (/JavaScript)",
+            pdf_with(
+                "/Names << /JavaScript 5 0 R >>",
+                "",
+                &[
+                    "<< /Names [(init) 6 0 R] >>",
+                    "<< /S /JavaScript /JS (app.alert\\(1\\)) >>",
+                ],
+            ),
+        ),
+        (
+            "a script on a link, its action type another (/JS)",
+            pdf_with_page_extra(&link("<< /S /Rendition /JS (this.print\\(\\)) >>")),
+        ),
+        (
+            "an action when the document opens (/OpenAction)",
+            pdf_with_catalog_extra("/OpenAction << /S /Named /N /Print >>"),
+        ),
+        (
+            "an action, by reference, when the document opens (/OpenAction)",
+            pdf_with("/OpenAction 5 0 R", "", &["<< /S /Named /N /Print >>"]),
+        ),
+        (
+            "a web address opened, by reference, when the document opens (/OpenAction)",
+            pdf_with(
+                "/OpenAction 5 0 R",
+                "",
+                &["<< /S /URI /URI (https://example.com/track) >>"],
+            ),
+        ),
+        (
+            "a script chained after going to the first page when the document opens (/OpenAction, /Next)",
+            pdf_with_catalog_extra("/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /JavaScript /JS (x) >> >>"),
+        ),
+        (
+            "an action when the page opens (/AA)",
+            pdf_with_page_extra("/AA << /O << /S /Named /N /Print >> >>"),
+        ),
+        (
+            "a program run from a link (/Launch)",
+            pdf_with_page_extra(&link("<< /S /Launch /F (cmd.exe) >>")),
+        ),
+        (
+            "another file opened from a link (/GoToR)",
+            pdf_with_page_extra(&link("<< /S /GoToR /F (other.pdf) /D [0 /Fit] >>")),
+        ),
+        (
+            "an attached file listed in the catalog (/EmbeddedFiles)",
+            pdf_with(
+                "/Names << /EmbeddedFiles 5 0 R >>",
+                "",
+                &[
+                    "<< /Names [(kk.exe) 6 0 R] >>",
+                    "<< /Type /Filespec /F (kk.exe) /EF << /F 7 0 R >> >>",
+                    "<< /Type /EmbeddedFile /Length 5 >>\nstream\nMZ\x7f\x7f\x7f\nendstream",
+                ],
+            ),
+        ),
+        (
+            "an attached file, listed nowhere (/EmbeddedFile)",
+            pdf_with(
+                "",
+                "",
+                &["<< /Type /EmbeddedFile /Length 5 >>\nstream\nhello\nendstream"],
+            ),
+        ),
+        (
+            "Flash or 3D content (/RichMedia)",
+            pdf_with_page_extra("/Annots [<< /Type /Annot /Subtype /RichMedia /Rect [0 0 10 10] >>]"),
+        ),
+        (
+            "an XML form (/XFA)",
+            pdf_with(
+                "/AcroForm << /Fields [] /XFA 5 0 R >>",
+                "",
+                &["<< /Length 6 >>\nstream\n<xdp/>\nendstream"],
+            ),
+        ),
+        (
+            "a form that sends its data away (/SubmitForm)",
+            pdf_with_page_extra(&link(
+                "<< /S /SubmitForm /F << /FS /URL /F (https://example.com/) >> >>",
+            )),
+        ),
+        (
+            "a form that loads data (/ImportData)",
+            pdf_with_page_extra(&link("<< /S /ImportData /F (data.fdf) >>")),
+        ),
+    ]
+}
+
+/// A PDF as an e-signature leaves it (the population office signs its documents): a form with a signature field
+/// and its value, no script.
+pub fn signed_looking_pdf() -> Vec<u8> {
+    pdf_with(
+        "/AcroForm << /Fields [5 0 R] /SigFlags 3 >>",
+        "/Annots [5 0 R]",
+        &[
+            "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [0 0 0 0] /F 132 /P 3 0 R /V 6 0 R >>",
+            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 30] \
+             /Contents <30820101> /M (D:20250101090000+07'00') >>",
+        ],
+    )
+}
+
+/// `pdf` written again with its objects packed into compressed object streams and a cross-reference stream, as
+/// modern writers do: no byte of a packed object shows in the file.
+pub fn in_object_streams(pdf: &[u8]) -> Vec<u8> {
+    let mut document = lopdf::Document::load_mem(pdf).expect("a PDF lopdf reads");
+    let mut out = Vec::new();
+    document.save_modern(&mut out).expect("written");
+    out
+}

@@ -109,9 +109,12 @@ pub enum Refusal {
     /// A PDF protected by a password or otherwise encrypted: 422.
     #[error("the PDF is encrypted")]
     PdfEncrypted,
-    /// A PDF that cannot be read, or has no pages: 422.
+    /// A PDF that cannot be read, has no pages, or is too complex to read within the budget: 422.
     #[error("the PDF cannot be read")]
     PdfUnreadable,
+    /// A PDF with content that acts by itself (scripts, actions, attached files, multimedia, XFA): 422.
+    #[error("the PDF has active content")]
+    PdfActive,
     /// The staging folder could not be read or written: the server's fault, 500.
     #[error("the file could not be inspected: {0}")]
     Io(#[from] io::Error),

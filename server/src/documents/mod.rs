@@ -21,7 +21,9 @@
 //!    - images: refuses a picture too large from its header alone, before decoding, and decodes within a memory
 //!      budget; turns it upright (EXIF orientation), shrinks it to at most 3000 px on the long side, and encodes it
 //!      afresh (PNG stays PNG, JPEG and WebP become JPEG) so EXIF, GPS and every other metadata are gone;
-//!    - PDFs: refuses an encrypted or unreadable one; a good one is kept as received.
+//!    - PDFs: refuses an encrypted or unreadable one, and one with content that acts by itself (scripts, actions
+//!      run on opening, attached files, multimedia, XFA forms: every object is walked, those in object streams
+//!      too); a good one is kept as received.
 //!
 //!    ```ignore
 //!    pub fn sniff(first_bytes: &[u8]) -> Option<Kind>;        // Kind: Jpeg | Png | Webp | Pdf
@@ -29,7 +31,7 @@
 //!    Inspector::new(1).prepare(&staged, dir).await            // the same, under a one-permit semaphore
 //!    // Prepared { kind, source, path, bytes, width, height }: the file to store (deleted on drop if it is a
 //!    //   re-encoded image; a PDF's path is the staged file's, which the Staged owns)
-//!    // Refusal: UnknownType | TooManyPixels | ImageUnreadable | PdfEncrypted | PdfUnreadable (the sender's
+//!    // Refusal: UnknownType | TooManyPixels | ImageUnreadable | PdfEncrypted | PdfUnreadable | PdfActive (the sender's
 //!    //   fault: 415 / 413 / 422) | Io(io::Error) (the server's fault: 500)
 //!    ```
 //!

@@ -1,7 +1,10 @@
 //! Sending messages to people: by email through SMTP (lettre) when `SMTP_URL` is set, and to mobile numbers by SMS
-//! or WhatsApp through the HTTP gateway named by `SMS_GATEWAY_URL` (a JSON POST with a bearer token). Without a
-//! channel, in development only (a plain-http base URL), messages are written to the log so the portal runs with
-//! no configuration; a production start without a mail server is refused by the configuration.
+//! or WhatsApp through the HTTP gateway named by `SMS_GATEWAY_URL` (a JSON POST with a bearer token). Mail leaves
+//! over TLS (`smtps://`, or STARTTLS with `smtp://…?tls=required`) unless the relay is on this machine, and the
+//! gateway only over https (again, loopback excepted): [`check_smtp_url`] and [`check_gateway_url`], applied at
+//! start-up. Only with the explicit development setting `DEV_LOG_MESSAGES=true` are messages that no channel can
+//! carry written to the log instead, so that `make run` works with no configuration; without it such a message
+//! is refused ([`NotifyError::NoChannel`]), and a code request answers 503.
 //!
 //! One-time sign-in codes are sent at once, as the answer to the request that asks for one. Every other message
 //! goes through the outbox ([`worker`]), written in the same transaction as the change it tells of.
@@ -12,9 +15,12 @@ pub mod worker;
 use app::{domain::identifier::Identifier, i18n::Locale};
 use lettre::{
     message::{header::ContentType, Mailbox},
+    transport::smtp::client::{Certificate, Tls, TlsParameters},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
+use reqwest::Url;
 use secrecy::{ExposeSecret, SecretString};
+use std::net::IpAddr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
@@ -55,8 +61,32 @@ pub struct Notifier {
 }
 
 impl Notifier {
+    /// A notifier for mail through `smtp_url` (see [`check_smtp_url`]), trusting the system's roots.
     pub fn new(
         smtp_url: Option<&str>,
+        from: &str,
+        gateway: Option<Gateway>,
+        log_instead: bool,
+    ) -> Result<Notifier, NotifyError> {
+        Notifier::with_roots(smtp_url, None, from, gateway, log_instead)
+    }
+
+    /// The notifier the configuration describes.
+    pub fn from_config(config: &crate::config::Config) -> Result<Notifier, NotifyError> {
+        Notifier::with_roots(
+            config.smtp_url.as_ref().map(|s| s.expose_secret()),
+            config.smtp_ca_pem.as_deref(),
+            &config.mail_from,
+            config.sms_gateway.clone(),
+            config.dev_log_messages,
+        )
+    }
+
+    /// Like [`Notifier::new`], trusting also the certificates of `extra_roots_pem` (PEM) for the mail server: a
+    /// site's own relay with a certificate from its own authority.
+    pub fn with_roots(
+        smtp_url: Option<&str>,
+        extra_roots_pem: Option<&str>,
         from: &str,
         gateway: Option<Gateway>,
         log_instead: bool,
@@ -64,7 +94,7 @@ impl Notifier {
         let smtp = match smtp_url {
             None => None,
             Some(url) => {
-                let transport = plain_smtp(url)?;
+                let transport = smtp_transport(url, extra_roots_pem)?;
                 let from: Mailbox = from
                     .parse()
                     .map_err(|e| NotifyError::Build(format!("MAIL_FROM: {e}")))?;
@@ -74,6 +104,7 @@ impl Notifier {
         let gateway = match gateway {
             None => None,
             Some(gateway) => {
+                check_gateway_url(&gateway.url).map_err(|e| NotifyError::Build(format!("SMS_GATEWAY_URL {e}")))?;
                 let client = reqwest::Client::builder()
                     .timeout(std::time::Duration::from_secs(20))
                     .build()
@@ -81,6 +112,17 @@ impl Notifier {
                 Some((gateway, client))
             }
         };
+        if log_instead {
+            tracing::warn!(
+                "development: DEV_LOG_MESSAGES is on, so messages no channel can carry (sign-in codes included) are \
+                 written to the log; never use it in production"
+            );
+        } else if smtp.is_none() {
+            tracing::warn!(
+                "no SMTP_URL: sign-in codes to email addresses cannot be sent and such requests answer 503 (set \
+                 SMTP_URL, or DEV_LOG_MESSAGES=true on a development machine)"
+            );
+        }
         Ok(Notifier {
             smtp,
             gateway,
@@ -150,31 +192,102 @@ impl Notifier {
     }
 }
 
-/// `smtp://[user:password@]host[:port]`: a relay reached without TLS, as a mail relay on the same host or in
-/// the same private network is. (TLS to a remote relay is not compiled in yet.)
-fn plain_smtp(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, NotifyError> {
-    let bad = |why: &str| NotifyError::Build(format!("SMTP_URL: {why}"));
-    let rest = url
-        .strip_prefix("smtp://")
-        .ok_or_else(|| bad("only smtp:// is supported"))?;
-    let rest = rest.split(['/', '?']).next().unwrap_or_default();
-    let (credentials, host_port) = match rest.rsplit_once('@') {
-        Some((c, h)) => (Some(c), h),
-        None => (None, rest),
+/// Whether `url`'s host is this machine: 127.0.0.0/8, ::1 or `localhost`. Only there may mail and the gateway go
+/// without TLS: nothing in between can read them.
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
     };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("the port is not a number"))?),
-        None => (host_port, 25),
-    };
-    if host.is_empty() {
-        return Err(bad("no host"));
+    // An IPv6 address comes in brackets; outside http(s) an IPv4 address is an opaque name, parsed here.
+    match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port);
-    if let Some((user, password)) = credentials.and_then(|c| c.split_once(':')) {
-        builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
-            user.to_owned(),
-            password.to_owned(),
+}
+
+/// How mail reaches the relay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtp://` to a relay on this machine.
+    Plain,
+    /// `smtp://host:587?tls=required`: STARTTLS, and nothing is sent unless it succeeds.
+    StartTls,
+    /// `smtps://host:465`: TLS from the first byte.
+    Implicit,
+}
+
+/// Checks `SMTP_URL` (lettre's URL form) and tells how mail will travel. Plain SMTP is refused for any relay
+/// that is not on this machine: a code sent in clear can be read on the way. The error names the host, never the
+/// credentials the URL may carry.
+pub fn check_smtp_url(url: &str) -> Result<SmtpSecurity, String> {
+    let parsed = Url::parse(url).map_err(|_| "is not a URL such as smtps://mail.example.go.id:465".to_owned())?;
+    let host = parsed.host_str().unwrap_or_default().to_owned();
+    if host.is_empty() {
+        return Err("names no host".into());
+    }
+    let tls = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let security = match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", None) => SmtpSecurity::Implicit,
+        ("smtp", Some("required")) => SmtpSecurity::StartTls,
+        ("smtp", None) => SmtpSecurity::Plain,
+        ("smtp" | "smtps", Some(other)) => {
+            return Err(format!(
+                "tls={other} is not supported: use smtp://{host}:587?tls=required (STARTTLS) or \
+                 smtps://{host}:465 (implicit TLS)"
+            ))
+        }
+        (scheme, _) => return Err(format!("{scheme}:// is not smtp:// or smtps://")),
+    };
+    if security == SmtpSecurity::Plain && !is_loopback(&parsed) {
+        return Err(format!(
+            "plain smtp:// to {host} would send sign-in codes unencrypted: use smtps://{host}:465 (implicit TLS) \
+             or smtp://{host}:587?tls=required (STARTTLS); plain SMTP is allowed only to a relay on this machine \
+             (127.0.0.1, ::1, localhost)"
         ));
+    }
+    Ok(security)
+}
+
+/// Checks `SMS_GATEWAY_URL`: https, or http to a gateway on this machine.
+pub fn check_gateway_url(url: &str) -> Result<(), String> {
+    let parsed = Url::parse(url).map_err(|_| "is not a URL such as https://sms.example.id/send".to_owned())?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&parsed) => Ok(()),
+        "http" => Err(format!(
+            "must be https:// (http:// would send sign-in codes and the gateway's token unencrypted; it is allowed \
+             only to a gateway on this machine: 127.0.0.1, ::1, localhost): use https://{}",
+            &url["http://".len()..]
+        )),
+        _ => Err("must start with https://".into()),
+    }
+}
+
+/// The mail transport for `url` (see [`check_smtp_url`]); TLS checks the relay's certificate against the
+/// system's roots and `extra_roots_pem`.
+fn smtp_transport(url: &str, extra_roots_pem: Option<&str>) -> Result<AsyncSmtpTransport<Tokio1Executor>, NotifyError> {
+    let security = check_smtp_url(url).map_err(|e| NotifyError::Build(format!("SMTP_URL {e}")))?;
+    // lettre reads the rest of the URL: credentials, port (25, 587 or 465 by default), the EHLO name.
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?;
+    if security != SmtpSecurity::Plain {
+        let host = Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut parameters = TlsParameters::builder(host);
+        if let Some(pem) = extra_roots_pem {
+            let roots =
+                Certificate::from_pem(pem.as_bytes()).map_err(|e| NotifyError::Build(format!("SMTP_CA_FILE: {e}")))?;
+            parameters = parameters.add_root_certificate(roots);
+        }
+        let parameters = parameters.build_rustls()?;
+        builder = builder.tls(match security {
+            SmtpSecurity::Implicit => Tls::Wrapper(parameters),
+            _ => Tls::Required(parameters),
+        });
     }
     Ok(builder.build())
 }
@@ -185,10 +298,51 @@ mod tests {
 
     #[tokio::test]
     async fn reads_smtp_urls() {
-        assert!(plain_smtp("smtp://127.0.0.1:2525").is_ok());
-        assert!(plain_smtp("smtp://user:secret@mail.local").is_ok());
-        assert!(plain_smtp("smtps://mail.example.com").is_err());
-        assert!(plain_smtp("smtp://:25").is_err());
-        assert!(plain_smtp("smtp://host:port").is_err());
+        assert_eq!(check_smtp_url("smtp://127.0.0.1:2525"), Ok(SmtpSecurity::Plain));
+        assert_eq!(check_smtp_url("smtp://user:secret@localhost"), Ok(SmtpSecurity::Plain));
+        assert_eq!(check_smtp_url("smtp://[::1]:25"), Ok(SmtpSecurity::Plain));
+        assert_eq!(check_smtp_url("smtp://127.8.9.10"), Ok(SmtpSecurity::Plain));
+        assert_eq!(
+            check_smtp_url("smtps://user:secret@mail.example.com"),
+            Ok(SmtpSecurity::Implicit)
+        );
+        assert_eq!(
+            check_smtp_url("smtp://mail.example.com:587?tls=required"),
+            Ok(SmtpSecurity::StartTls)
+        );
+        for refused in [
+            "smtp://mail.example.com",
+            "smtp://10.0.0.5:25",
+            "smtp://localhost.example.com",
+            "smtp://mail.example.com?tls=opportunistic",
+            "smtp://:25",
+            "http://mail.example.com",
+            "mail.example.com",
+        ] {
+            assert!(check_smtp_url(refused).is_err(), "{refused}");
+        }
+        let error = check_smtp_url("smtp://user:hunter2@mail.example.com").unwrap_err();
+        assert!(
+            error.contains("smtps://mail.example.com:465") && error.contains("?tls=required"),
+            "{error}"
+        );
+        assert!(!error.contains("hunter2"), "the password is never repeated");
+        assert!(smtp_transport("smtp://127.0.0.1:2525", None).is_ok());
+        assert!(smtp_transport("smtps://mail.example.com", None).is_ok());
+        assert!(smtp_transport("smtp://mail.example.com:587?tls=required", None).is_ok());
+        assert!(smtp_transport("smtp://mail.example.com", None).is_err());
+        assert!(smtp_transport("smtp://host:port", None).is_err());
+    }
+
+    #[test]
+    fn the_gateway_is_reached_over_https_except_on_this_machine() {
+        assert!(check_gateway_url("https://sms.example.id/send").is_ok());
+        assert!(check_gateway_url("http://127.0.0.1:8080/kirim").is_ok());
+        assert!(check_gateway_url("http://localhost/kirim").is_ok());
+        assert!(check_gateway_url("http://[::1]/kirim").is_ok());
+        let error = check_gateway_url("http://sms.example.id/send").unwrap_err();
+        assert!(error.contains("https://sms.example.id/send"), "{error}");
+        assert!(check_gateway_url("ftp://sms.example.id").is_err());
+        assert!(check_gateway_url("sms.example.id").is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! Staff accounts, for admins: create one (which shows its one-time enrolment link), change its role or point,
-//! disable or enable it, or issue a new enrolment link. Changes count from the account's next request.
+//! disable or enable it, issue a new enrolment link, or lift the sign-in locks on it. Changes count from the
+//! account's next request; each one is a line in the security log, naming the admin who made it.
 
 use super::{
     layout::{document, problems, respond},
@@ -8,13 +9,14 @@ use super::{
 use crate::{
     auth::now,
     db::staff::{self, StaffMember},
+    security_log::{self, Event},
 };
-use app::domain::process::Role;
+use app::{api::ports::ClientAddress, domain::process::Role};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
-    Form,
+    Extension, Form,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -22,12 +24,25 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct AccountsQuery {
     galat: Option<String>,
+    /// After an unlock.
+    dibuka: Option<String>,
 }
 
-async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error: bool) -> Response {
+/// The request's client address, for the security log.
+fn address(client: Option<Extension<ClientAddress>>) -> String {
+    client
+        .map(|Extension(ClientAddress(address))| address)
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error: bool, unlocked: bool) -> Response {
     let t = signed.t();
     let members = match staff::list(&state.db).await {
         Ok(members) => members,
+        Err(error) => return super::failed(error),
+    };
+    let locked = match staff::locked_usernames(&state.db, now()).await {
+        Ok(locked) => locked,
         Err(error) => return super::failed(error),
     };
     let points = match state.points().await {
@@ -52,6 +67,7 @@ async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error
     let messages: Vec<&str> = if error { vec![t.account_error] } else { vec![] };
     let body = html! {
         (problems(t, &messages))
+        @if unlocked { div class="notice" role="status" { p { (t.unlocked) } } }
         @if let Some(link) = &link {
             div class="notice" role="status" { p { (t.enrolment_link) } p { code class="enrolment-link" { (link) } } }
         }
@@ -70,7 +86,9 @@ async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error
             button class="button" type="submit" { (t.create) }
         }
         h2 { (t.accounts) }
-        @for member in &members { (account_row(t, member, &role_select, &point_select)) }
+        @for member in &members {
+            (account_row(t, member, locked.contains(&member.username), &role_select, &point_select))
+        }
     };
     respond(
         if error {
@@ -85,6 +103,7 @@ async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error
 fn account_row(
     t: &texts::T,
     member: &StaffMember,
+    locked: bool,
     role_select: &dyn Fn(&str, Role) -> Markup,
     point_select: &dyn Fn(&str, Option<&str>) -> Markup,
 ) -> Markup {
@@ -99,7 +118,10 @@ fn account_row(
     html! {
         section class="account" {
             h3 { (member.display_name) " (" (member.username) ")" }
-            p { (texts::role(t, member.role)) @if let Some(p) = &member.point_id { " · " (p) } " · " strong { (state) } }
+            p {
+                (texts::role(t, member.role)) @if let Some(p) = &member.point_id { " · " (p) } " · " strong { (state) }
+                @if locked { " · " strong { (t.sign_in_locked) } }
+            }
             form method="post" action=(action) class="field-row" {
                 input type="hidden" name="action" value="role";
                 div class="field" { label class="field__label" for={ "role-" (member.id) } { (t.role) } (role_select(&format!("role-{}", member.id), member.role)) }
@@ -117,6 +139,12 @@ fn account_row(
                     input type="hidden" name="action" value="link";
                     button class="button button--secondary" type="submit" aria-label={ (t.new_link) ": " (member.username) } { (t.new_link) }
                 }
+                @if locked {
+                    form method="post" action=(action) {
+                        input type="hidden" name="action" value="unlock";
+                        button class="button button--secondary" type="submit" aria-label={ (t.unlock) ": " (member.username) } { (t.unlock) }
+                    }
+                }
             }
         }
     }
@@ -130,7 +158,7 @@ pub async fn page(State(state): State<StaffState>, signed: Signed, Query(query):
     if let Some(refused) = signed.refuse_unless(|r| r == Role::Admin) {
         return refused;
     }
-    render(&state, &signed, None, query.galat.is_some()).await
+    render(&state, &signed, None, query.galat.is_some(), query.dibuka.is_some()).await
 }
 
 #[derive(Deserialize)]
@@ -144,12 +172,17 @@ pub struct CreateForm {
     point: Option<String>,
 }
 
-pub async fn create(State(state): State<StaffState>, signed: Signed, Form(form): Form<CreateForm>) -> Response {
+pub async fn create(
+    State(state): State<StaffState>,
+    signed: Signed,
+    client: Option<Extension<ClientAddress>>,
+    Form(form): Form<CreateForm>,
+) -> Response {
     if let Some(refused) = signed.refuse_unless(|r| r == Role::Admin) {
         return refused;
     }
     let Some(role) = Role::parse(&form.role) else {
-        return render(&state, &signed, None, true).await;
+        return render(&state, &signed, None, true, false).await;
     };
     match staff::create(
         &state.db,
@@ -161,9 +194,22 @@ pub async fn create(State(state): State<StaffState>, signed: Signed, Form(form):
     )
     .await
     {
-        Ok((_, token)) => render(&state, &signed, Some(link(&state, &token)), false).await,
+        Ok((id, token)) => {
+            let created = staff::by_id(&state.db, &id).await.ok().flatten();
+            let (username, point) = created.map_or_else(
+                || (form.username.trim().to_lowercase(), None),
+                |m| (m.username, m.point_id),
+            );
+            security_log::record(
+                Event::StaffAccountChanged,
+                &address(client),
+                Some(&signed.member.username),
+                &format!("created {username} as {}{}", role.code(), at_point(point.as_deref())),
+            );
+            render(&state, &signed, Some(link(&state, &token)), false, false).await
+        }
         Err(staff::StaffError::Db(error)) => super::failed(error),
-        Err(_) => render(&state, &signed, None, true).await,
+        Err(_) => render(&state, &signed, None, true, false).await,
     }
 }
 
@@ -175,9 +221,14 @@ pub struct ChangeForm {
     point: Option<String>,
 }
 
+fn at_point(point: Option<&str>) -> String {
+    point.map(|p| format!(" at {p}")).unwrap_or_default()
+}
+
 pub async fn change(
     State(state): State<StaffState>,
     signed: Signed,
+    client: Option<Extension<ClientAddress>>,
     Path(id): Path<String>,
     Form(form): Form<ChangeForm>,
 ) -> Response {
@@ -185,14 +236,51 @@ pub async fn change(
         return refused;
     }
     let now = now();
+    let client = address(client);
+    let target = match staff::by_id(&state.db, &id).await {
+        Ok(Some(target)) => target,
+        Ok(None) => return Redirect::to("/petugas/akun?galat=1").into_response(),
+        Err(error) => return super::failed(error),
+    };
+    let log = |event: Event, reason: String| {
+        security_log::record(event, &client, Some(&signed.member.username), &reason);
+    };
     let result = match form.action.as_str() {
-        "disable" if id != signed.member.id => staff::set_disabled(&state.db, &id, true, now).await.map(|_| None),
-        "enable" => staff::set_disabled(&state.db, &id, false, now).await.map(|_| None),
-        "link" => staff::reset_enrolment(&state.db, &id, now).await,
+        "disable" if id != signed.member.id => staff::set_disabled(&state.db, &id, true, now)
+            .await
+            .map(|_| log(Event::StaffAccountChanged, format!("disabled {}", target.username)))
+            .map(|_| None),
+        "enable" => staff::set_disabled(&state.db, &id, false, now)
+            .await
+            .map(|_| log(Event::StaffAccountChanged, format!("enabled {}", target.username)))
+            .map(|_| None),
+        "link" => staff::reset_enrolment(&state.db, &id, now).await.inspect(|_| {
+            log(
+                Event::StaffAccountChanged,
+                format!("new enrolment link for {}", target.username),
+            )
+        }),
+        "unlock" => {
+            return match staff::unlock(&state.db, &target.username, now).await {
+                Ok(_) => {
+                    log(Event::StaffUnlock, format!("unlocked {}", target.username));
+                    Redirect::to("/petugas/akun?dibuka=1").into_response()
+                }
+                Err(error) => super::failed(error),
+            };
+        }
         "role" => match form.role.as_deref().and_then(Role::parse) {
             Some(role) if id != signed.member.id || role == Role::Admin => {
                 match staff::set_role(&state.db, &id, role, form.point.as_deref()).await {
-                    Ok(_) => Ok(None),
+                    Ok(_) => {
+                        let point = form.point.as_deref().map(str::trim).filter(|p| !p.is_empty());
+                        let point = if role == Role::Operator { point } else { None };
+                        log(
+                            Event::StaffAccountChanged,
+                            format!("role of {}: {}{}", target.username, role.code(), at_point(point)),
+                        );
+                        Ok(None)
+                    }
                     Err(staff::StaffError::Db(error)) => Err(error),
                     Err(_) => return Redirect::to("/petugas/akun?galat=1").into_response(),
                 }
@@ -202,7 +290,7 @@ pub async fn change(
         _ => return Redirect::to("/petugas/akun?galat=1").into_response(),
     };
     match result {
-        Ok(Some(token)) => render(&state, &signed, Some(link(&state, &token)), false).await,
+        Ok(Some(token)) => render(&state, &signed, Some(link(&state, &token)), false, false).await,
         Ok(None) => Redirect::to("/petugas/akun").into_response(),
         Err(error) => super::failed(error),
     }

@@ -106,10 +106,39 @@ pub struct AnswerForm {
     answer: String,
 }
 
+/// After a refused answer: a complaint that exists on an application outside the staff member's scope goes to
+/// the security log, its application as the subject (one merely answered already does not).
+async fn note_out_of_scope(state: &StaffState, signed: &Signed, complaint: &str, client: &str) {
+    let scope = signed.scope();
+    let mut sql = "SELECT c.application_id FROM complaints c WHERE c.id = $1 AND NOT EXISTS \
+                   (SELECT 1 FROM applications a WHERE a.id = c.application_id"
+        .to_owned();
+    let condition = scope.condition(2);
+    if let Some((clause, _)) = &condition {
+        sql.push_str(clause);
+    }
+    sql.push(')');
+    let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(complaint);
+    if let Some((_, value)) = condition {
+        query = query.bind(value);
+    }
+    match query.fetch_optional(&state.db.pool).await {
+        Ok(Some((application,))) => crate::security_log::record(
+            crate::security_log::Event::ScopeRefused,
+            client,
+            Some(&application),
+            "outside_staff_scope",
+        ),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "could not tell whether a refused complaint is out of scope"),
+    }
+}
+
 pub async fn answer(
     State(state): State<StaffState>,
     signed: Signed,
     Path(id): Path<String>,
+    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
     Form(form): Form<AnswerForm>,
 ) -> Response {
     if let Some(refused) = signed.refuse_unless(Role::handles_applications) {
@@ -120,7 +149,11 @@ pub async fn answer(
     };
     match complaints::answer(&state.db, &signed.scope(), &id, &text, now()).await {
         Ok(true) => Redirect::to(&format!("{PAGE}?ok=1")).into_response(),
-        Ok(false) => super::layout::not_found(&signed),
+        Ok(false) => {
+            let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
+            note_out_of_scope(&state, &signed, &id, client).await;
+            super::layout::not_found(&signed)
+        }
         Err(error) => super::failed(error),
     }
 }

@@ -1,10 +1,14 @@
 //! The frame of every console page: the same stylesheet and header as the citizens' pages, the navigation of the
 //! staff member's role, the language switch and sign-out; and the responses pages are sent in.
 
-use super::{texts, Signed, HOME};
-use app::{domain::process::Role, i18n::Locale};
+use super::{texts, Signed, StaffState, HOME};
+use app::{
+    api::{cookies::SameSite, language::LANG_COOKIE_SECS},
+    domain::process::Role,
+    i18n::{Locale, LANG_COOKIE},
+};
 use axum::{
-    extract::Query,
+    extract::{Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -55,6 +59,9 @@ pub fn document(frame: Frame<'_>, body: Markup) -> Markup {
                             @if let Some(signed) = frame.signed {
                                 form class="language-switch" method="post" action="/petugas/keluar" {
                                     button class="language-switch__button" type="submit" { (t.sign_out) " (" (signed.member.display_name) ")" }
+                                }
+                                form class="language-switch" method="post" action=(super::sessions::PATH) {
+                                    button class="language-switch__button" type="submit" { (t.sign_out_everywhere) }
                                 }
                             }
                         }
@@ -141,16 +148,22 @@ pub struct Switch {
     next: Option<String>,
 }
 
-/// The language switch: remembers the choice in the same cookie as the citizens' pages and goes back.
-pub async fn switch_language(Query(switch): Query<Switch>) -> Response {
+/// The language switch: remembers the choice in the same cookie as the citizens' pages, through the same cookie
+/// policy (HttpOnly, Secure and `__Host-` on an https site), and goes back.
+pub async fn switch_language(State(state): State<StaffState>, Query(switch): Query<Switch>) -> Response {
     let locale = Locale::parse(&switch.lang).unwrap_or_default();
     let next = switch
         .next
         .filter(|n| n.starts_with("/petugas") && !n.starts_with("//") && !n.contains(['\\', '\r', '\n']))
         .unwrap_or_else(|| HOME.to_owned());
     let mut response = Redirect::to(&next).into_response();
-    if let Ok(value) = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code()).parse() {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
+    crate::http::cookies::set(
+        &mut response,
+        state.cookies(),
+        LANG_COOKIE,
+        locale.code(),
+        LANG_COOKIE_SECS,
+        SameSite::Lax,
+    );
     response
 }

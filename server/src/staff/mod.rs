@@ -12,6 +12,7 @@ pub mod office;
 pub mod password;
 pub mod queue;
 pub mod review;
+pub mod sessions;
 pub mod sign_in;
 pub mod texts;
 pub mod totp;
@@ -21,7 +22,11 @@ use crate::{
     db::{process::Scope, staff, Db},
     documents::store::DocumentStore,
 };
-use app::{domain::process::Role, i18n::Locale};
+use app::{
+    api::cookies::{CookiePolicy, SameSite},
+    domain::process::Role,
+    i18n::Locale,
+};
 use axum::{
     extract::FromRequestParts,
     http::{request::Parts, HeaderMap},
@@ -44,18 +49,21 @@ pub struct StaffState {
     pub db: Db,
     pub tokens: Arc<SessionTokens>,
     pub store: Arc<DocumentStore>,
+    /// The key derived for sealing TOTP seeds.
+    pub seeds: Arc<crate::keys::Key>,
     pub secure_cookies: bool,
     pub stylesheet: String,
     /// The site's public address, for the enrolment links the admin hands out.
     pub public_base_url: String,
+    /// The key of the client tags that sign-in limits are kept under (`auth::codes::client_tag`).
+    pub client_tag_key: Arc<crate::keys::Key>,
 }
 
 impl StaffState {
-    fn cookie_name(&self) -> String {
-        if self.secure_cookies {
-            format!("__Host-{COOKIE}")
-        } else {
-            COOKIE.to_owned()
+    /// The one cookie policy (`app::api::cookies`), for this site.
+    pub fn cookies(&self) -> CookiePolicy {
+        CookiePolicy {
+            secure: self.secure_cookies,
         }
     }
 
@@ -65,14 +73,10 @@ impl StaffState {
         crate::db::bookings::points(&mut conn).await
     }
 
-    /// The `Set-Cookie` value of a staff session: HttpOnly, SameSite=Strict (no other site can post a form with
-    /// it), Secure behind HTTPS; `max_age` 0 removes it.
-    fn session_cookie(&self, token: &str, max_age: i64) -> String {
-        format!(
-            "{}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
-            self.cookie_name(),
-            if self.secure_cookies { "; Secure" } else { "" }
-        )
+    /// The `Set-Cookie` value of a staff session, through the one cookie policy: SameSite=Strict (no other site
+    /// can post a form with it, nor link into the console signed in); `max_age` 0 removes it.
+    fn session_cookie(&self, token: &str, max_age: i64) -> Option<axum::http::HeaderValue> {
+        self.cookies().set_cookie(COOKIE, token, max_age, SameSite::Strict)
     }
 }
 
@@ -82,6 +86,7 @@ pub fn router<S>(state: StaffState) -> Router<S> {
         .route("/petugas/cari", post(queue::search))
         .route("/petugas/masuk", get(sign_in::form).post(sign_in::submit))
         .route("/petugas/keluar", post(sign_in::sign_out))
+        .route(sessions::PATH, get(sessions::done).post(sessions::sign_out_everywhere))
         .route("/petugas/bahasa", get(layout::switch_language))
         .route("/petugas/daftar/{token}", get(sign_in::enrol_form).post(sign_in::enrol))
         .route("/petugas/permohonan/{id}", get(review::page))
@@ -158,9 +163,8 @@ impl FromRequestParts<StaffState> for Signed {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &StaffState) -> Result<Signed, Response> {
-        use app::api::form::ssr::cookie_in;
         let to_sign_in = || Redirect::to(SIGN_IN).into_response();
-        let token = cookie_in(&parts.headers, &state.cookie_name()).ok_or_else(to_sign_in)?;
+        let token = state.cookies().read(&parts.headers, COOKIE).ok_or_else(to_sign_in)?;
         let claims = state
             .tokens
             .authenticate(&state.db, &token)

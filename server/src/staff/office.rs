@@ -5,7 +5,13 @@ use super::{
     layout::{document, problems, respond, when},
     texts, Signed, StaffState,
 };
-use crate::{auth::now, db::process};
+use crate::{
+    auth::now,
+    db::{
+        bookings::{self, Arrival},
+        process,
+    },
+};
 use app::domain::{office::office_date, process::Role};
 use axum::{
     extract::{Query, State},
@@ -19,6 +25,19 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct CounterQuery {
     point: Option<String>,
+    /// `hari`: an arrival for another day was refused.
+    galat: Option<String>,
+}
+
+/// `value` as it may stand in a query string: everything but letters, digits and `-._~` percent-encoded.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The point the counter shows: an operator's own; a supervisor chooses (the Dinas by default).
@@ -54,7 +73,14 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
         (_, Err(error)) => return super::failed(error),
     };
     let locale = signed.locale;
+    let error: Vec<&str> = query
+        .galat
+        .filter(|g| g == "hari")
+        .map(|_| t.arrival_not_today)
+        .into_iter()
+        .collect();
     let body = html! {
+        (problems(t, &error))
         form method="post" action="/petugas/cari" class="field" {
             label class="field__label" for="cari" { (t.search_label) }
             p class="field__hint" id="cari-hint" { (t.search_hint) }
@@ -120,12 +146,18 @@ pub struct ArrivedForm {
     point: Option<String>,
 }
 
+/// Marks an applicant with an appointment today as arrived; an appointment of another day is refused, back on the
+/// counter's page with the reason.
 pub async fn arrived(State(state): State<StaffState>, signed: Signed, Form(form): Form<ArrivedForm>) -> Response {
     let Some(point) = counter_point(&signed, form.point) else {
         return super::layout::not_found(&signed);
     };
-    match process::mark_arrived(&state.db, &point, &form.booking, now()).await {
-        Ok(_) => Redirect::to(&format!("/petugas/loket?point={point}")).into_response(),
+    let back = format!("/petugas/loket?point={}", query_value(&point));
+    let now = now();
+    match bookings::mark_arrived(&state.db, &point, &form.booking, office_date(now), now).await {
+        Ok(Arrival::Marked | Arrival::AlreadyMarked) => Redirect::to(&back).into_response(),
+        Ok(Arrival::NotToday) => Redirect::to(&format!("{back}&galat=hari")).into_response(),
+        Ok(Arrival::NotFound) => super::layout::not_found(&signed),
         Err(error) => super::failed(error),
     }
 }

@@ -203,10 +203,22 @@ fn history(t: &texts::T, locale: Locale, detail: &Detail) -> Markup {
     }
 }
 
+/// The request's client address, for the security log.
+type Client = axum::Extension<app::api::ports::ClientAddress>;
+
+/// The 404 for an application the staff member cannot reach; one that exists outside their scope goes to the
+/// security log.
+async fn out_of_scope(state: &StaffState, signed: &Signed, id: &str, client: Option<Client>) -> Response {
+    let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
+    crate::applications::port::note_scope_refusal(&state.db, id, None, client).await;
+    super::layout::not_found(signed)
+}
+
 pub async fn page(
     State(state): State<StaffState>,
     signed: Signed,
     Path(id): Path<String>,
+    client: Option<Client>,
     Query(outcome): Query<Outcome>,
 ) -> Response {
     let t = signed.t();
@@ -215,7 +227,7 @@ pub async fn page(
     let today = office_date(now);
     let detail = match process::detail(&state.db, &signed.scope(), &id, today, now).await {
         Ok(Some(detail)) if signed.member.role.handles_applications() => detail,
-        Ok(_) => return super::layout::not_found(&signed),
+        Ok(_) => return out_of_scope(&state, &signed, &id, client).await,
         Err(error) => return super::failed(error),
     };
     let mine = detail
@@ -319,6 +331,7 @@ pub async fn claim(
     State(state): State<StaffState>,
     signed: Signed,
     Path(id): Path<String>,
+    client: Option<Client>,
     Form(form): Form<ClaimForm>,
 ) -> Response {
     let scope = signed.scope();
@@ -331,7 +344,7 @@ pub async fn claim(
     match result {
         Ok(()) => Redirect::to(&here).into_response(),
         Err(StepError::ClaimedByOther(_)) => Redirect::to(&here).into_response(),
-        Err(StepError::NotFound) => super::layout::not_found(&signed),
+        Err(StepError::NotFound) => out_of_scope(&state, &signed, &id, client).await,
         Err(error) => super::failed(error),
     }
 }
@@ -349,6 +362,7 @@ pub async fn step(
     State(state): State<StaffState>,
     signed: Signed,
     Path(id): Path<String>,
+    client: Option<Client>,
     Form(form): Form<StepForm>,
 ) -> Response {
     let here = format!("/petugas/permohonan/{id}");
@@ -368,7 +382,7 @@ pub async fn step(
         Err(StepError::NotClaimed) | Err(StepError::ClaimedByOther(_)) => {
             Redirect::to(&format!("{here}?galat=claimed")).into_response()
         }
-        Err(StepError::NotFound) => super::layout::not_found(&signed),
+        Err(StepError::NotFound) => out_of_scope(&state, &signed, &id, client).await,
         Err(error) => super::failed(error),
     }
 }
@@ -377,6 +391,7 @@ pub async fn scan(
     State(state): State<StaffState>,
     signed: Signed,
     Path((id, document)): Path<(String, String)>,
+    client: Option<Client>,
 ) -> Response {
     let Some(document) = Document::parse(&document) else {
         return super::layout::not_found(&signed);
@@ -386,7 +401,7 @@ pub async fn scan(
     }
     match process::scan(&state.db, &signed.scope(), &id, document, now()).await {
         Ok(Some(stored)) => scan_response(&state.store, stored, document, true).await,
-        Ok(None) => super::layout::not_found(&signed),
+        Ok(None) => out_of_scope(&state, &signed, &id, client).await,
         Err(error) => super::failed(error),
     }
 }

@@ -6,12 +6,17 @@ use super::{
     layout::{document, problems, respond, Frame},
     locale_of, password, texts, totp, Signed, StaffState, HOME, SIGN_IN,
 };
-use crate::{auth::now, db::staff};
+use crate::{
+    auth::{codes, now},
+    db::staff,
+    security_log::{self, Event},
+};
+use app::api::ports::ClientAddress;
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    Form,
+    Extension, Form,
 };
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -77,48 +82,133 @@ pub struct SignInForm {
     code: String,
 }
 
-pub async fn submit(State(state): State<StaffState>, headers: HeaderMap, Form(input): Form<SignInForm>) -> Response {
+/// Runs `work` (an argon2 hash or verification) on a blocking thread, so that it does not hold up other requests,
+/// and at most as many at once as there are cores: each takes 19 MiB, and a burst of sign-ins queues here instead
+/// of taking the memory of hundreds. `None` if the work panicked.
+async fn argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots =
+        SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let _slot = slots.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// Why a sign-in was refused, for the security log (the person is told the same thing every time).
+#[derive(Clone, Copy)]
+enum Refusal {
+    Locked,
+    Ceiling,
+    Unknown,
+    Password,
+    Code,
+}
+
+impl Refusal {
+    fn reason(self) -> &'static str {
+        match self {
+            Refusal::Locked => "locked",
+            Refusal::Ceiling => "username ceiling",
+            Refusal::Unknown => "unknown or inactive username",
+            Refusal::Password => "wrong password",
+            Refusal::Code => "wrong or reused code",
+        }
+    }
+}
+
+/// The username for the security log: as typed, at most 64 characters.
+fn log_subject(typed: &str) -> String {
+    typed.chars().take(64).collect()
+}
+
+/// Signs in. The attempt is counted (per username and client, in one atomic statement) before the password is
+/// checked, so a burst of guesses gets at most [`staff::MAX_FAILED_SIGN_INS`] checks; a locked client is refused
+/// without extending its lock. Unknown, locked and real usernames all cost one argon2 verification (the decoy hash
+/// where there is nothing to check), so the answer's timing does not tell them apart.
+pub async fn submit(
+    State(state): State<StaffState>,
+    client: Option<Extension<ClientAddress>>,
+    headers: HeaderMap,
+    Form(input): Form<SignInForm>,
+) -> Response {
     let t = texts::texts(locale_of(&headers));
     let now = now();
-    // Every refusal looks the same, and counts against the username: five in a row lock it for 15 minutes.
-    let refuse = || async {
-        if let Err(error) = staff::sign_in_failed(&state.db, &input.username, now).await {
-            return super::failed(error);
-        }
-        respond(
-            StatusCode::UNAUTHORIZED,
-            sign_in_page(&state, &headers, &input.username, Some(t.sign_in_failed), None),
-        )
-    };
-    let credentials = match staff::locked(&state.db, &input.username, now).await {
-        Ok(true) => return refuse().await,
-        Ok(false) => match staff::credentials(&state.db, &input.username).await {
-            Ok(found) => found,
-            Err(error) => return super::failed(error),
-        },
+    let client = client
+        .map(|Extension(ClientAddress(address))| address)
+        .unwrap_or_else(|| "unknown".to_owned());
+    let tag = codes::client_tag(&state.client_tag_key, &client);
+    let subject = log_subject(&input.username);
+    let admission = match staff::admit_sign_in(&state.db, &input.username, &tag, now).await {
+        Ok(admission) => admission,
         Err(error) => return super::failed(error),
     };
-    // argon2 runs on a blocking thread: a sign-in must not hold up other requests.
-    let password = input.password.clone();
-    let stored = credentials
-        .as_ref()
-        .map(|c| c.password_hash.clone())
-        .unwrap_or_else(|| password::decoy().to_owned());
-    let password_ok = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
-        .await
-        .unwrap_or(false);
-    let Some(credentials) = credentials.filter(|_| password_ok) else {
-        return refuse().await;
+    // Read whatever the admission, so that a locked username does the same work as any other.
+    let credentials = match staff::credentials(&state.db, &state.seeds, &input.username).await {
+        Ok(found) => found,
+        Err(error) => return super::failed(error),
     };
+    let checked = match admission {
+        staff::Admission::Check { .. } => credentials.as_ref(),
+        staff::Admission::Locked | staff::Admission::Ceiling { .. } => None,
+    };
+    let password = input.password.clone();
+    let stored = checked.map(|c| c.password_hash.clone());
+    let password_ok = argon2(move || {
+        let stored = stored.as_deref().unwrap_or_else(|| password::decoy());
+        password::verify(&password, stored)
+    })
+    .await
+    .unwrap_or(false);
+    // Every refusal looks the same to the person; the log says why.
+    let refuse = |why: Refusal| {
+        let (state, headers, tag, client, subject) = (&state, &headers, &tag, &client, &subject);
+        let typed = input.username.as_str();
+        async move {
+            security_log::record(Event::StaffSignInFailed, client, Some(subject), why.reason());
+            let attempt = match admission {
+                staff::Admission::Check { attempt } | staff::Admission::Ceiling { attempt, .. } => Some(attempt),
+                staff::Admission::Locked => None,
+            };
+            if let Some(attempt) = attempt {
+                match staff::sign_in_failed(&state.db, typed, tag, attempt, now).await {
+                    Ok(true) => security_log::record(Event::StaffLockout, client, Some(subject), "client locked"),
+                    Ok(false) => {}
+                    Err(error) => return super::failed(error),
+                }
+            }
+            respond(
+                StatusCode::UNAUTHORIZED,
+                sign_in_page(state, headers, typed, Some(t.sign_in_failed), Some(t.sign_in_lock_hint)),
+            )
+        }
+    };
+    match admission {
+        staff::Admission::Locked => return refuse(Refusal::Locked).await,
+        staff::Admission::Ceiling { first, .. } => {
+            if first {
+                security_log::record(Event::StaffLockout, &client, Some(&subject), "username ceiling");
+            }
+            return refuse(Refusal::Ceiling).await;
+        }
+        staff::Admission::Check { .. } => {}
+    }
+    let Some(credentials) = credentials else {
+        return refuse(Refusal::Unknown).await;
+    };
+    if !password_ok {
+        return refuse(Refusal::Password).await;
+    }
     let Some(step) = totp::matching_step(&credentials.totp_secret, &input.code, now)
         .filter(|step| credentials.last_totp_step.is_none_or(|last| *step > last))
     else {
-        return refuse().await;
+        return refuse(Refusal::Code).await;
     };
     match staff::use_totp_step(&state.db, &credentials.member.id, step).await {
         Ok(true) => {}
-        Ok(false) => return refuse().await,
+        Ok(false) => return refuse(Refusal::Code).await,
         Err(error) => return super::failed(error),
+    }
+    if let Err(error) = staff::sign_in_succeeded(&state.db, &input.username, &tag, now).await {
+        return super::failed(error);
     }
     let token = match state.tokens.start(&state.db, &credentials.member.id, now).await {
         Ok(token) => token,
@@ -126,7 +216,7 @@ pub async fn submit(State(state): State<StaffState>, headers: HeaderMap, Form(in
     };
     tracing::info!(staff = %credentials.member.id, "staff signed in");
     let mut response = Redirect::to(HOME).into_response();
-    if let Ok(cookie) = state.session_cookie(&token, state.tokens.ttl_secs).parse() {
+    if let Some(cookie) = state.session_cookie(&token, state.tokens.ttl_secs) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
@@ -137,7 +227,7 @@ pub async fn sign_out(State(state): State<StaffState>, signed: Signed) -> Respon
         return super::failed(error);
     }
     let mut response = Redirect::to(SIGN_IN).into_response();
-    if let Ok(cookie) = state.session_cookie("", 0).parse() {
+    if let Some(cookie) = state.session_cookie("", 0) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
@@ -271,10 +361,11 @@ pub async fn enrol(
         return again(t.enrol_code_wrong);
     };
     let password = input.password.clone();
-    let Ok(hash) = tokio::task::spawn_blocking(move || password::hash(&password)).await else {
+    let Some(hash) = argon2(move || password::hash(&password)).await else {
         return super::failed("could not hash a password");
     };
-    match staff::complete_enrolment(&state.db, &token, &hash, &secret, step, now).await {
+    let sealed = totp::seal_secret(&state.seeds, &member.id, &secret);
+    match staff::complete_enrolment(&state.db, &token, &hash, &sealed, step, now).await {
         Ok(true) => respond(
             StatusCode::OK,
             sign_in_page(&state, &headers, &member.username, None, Some(t.enrol_done)),

@@ -23,6 +23,11 @@ texts! {
     skip: "Langsung ke isi", "Skip to content";
     sign_in: "Masuk", "Sign in";
     sign_out: "Keluar", "Sign out";
+    sign_out_everywhere: "Keluar dari semua perangkat", "Sign out on every device";
+    signed_out_everywhere_title: "Keluar dari semua perangkat", "Signed out on every device";
+    signed_out_everywhere: "Semua sesi Anda telah diakhiri, di perangkat ini dan di perangkat lain.",
+        "Every session of yours has ended, on this device and on the others.";
+    sign_in_again: "Masuk lagi", "Sign in again";
     complaints: "Pengaduan", "Complaints";
     complaint_open: "Terbuka", "Open";
     complaint_answered: "Dijawab", "Answered";
@@ -38,6 +43,7 @@ texts! {
     totp_code: "Kode dari aplikasi autentikator", "Code from the authenticator app";
     totp_hint: "6 angka, berganti setiap 30 detik.", "6 digits; it changes every 30 seconds.";
     sign_in_failed: "Nama pengguna, kata sandi atau kode salah.", "The username, password or code is wrong.";
+    sign_in_lock_hint: "Setelah 5 kali gagal berturut-turut, masuk dari perangkat ini ditahan 15 menit. Admin dapat membukanya.", "After 5 failures in a row, signing in from this device is paused for 15 minutes. An admin can lift it.";
     there_is_a_problem: "Ada masalah", "There is a problem";
     enrol_title: "Aktifkan akun petugas", "Activate your staff account";
     enrol_intro: "Pindai kode QR dengan aplikasi autentikator (misalnya Google Authenticator atau FreeOTP), pilih kata sandi, lalu masukkan kode pertama dari aplikasi.", "Scan the QR code with an authenticator app (for example Google Authenticator or FreeOTP), choose a password, then type the first code the app shows.";
@@ -109,6 +115,8 @@ texts! {
     no_booking: "Belum ada jadwal.", "No appointment yet.";
     arrived: "Sudah datang", "Arrived";
     mark_arrived: "Tandai datang", "Mark as arrived";
+    arrival_not_today: "Hanya pemohon dengan jadwal hari ini yang bisa ditandai datang. Jadwal ini untuk hari lain: minta pemohon datang pada harinya, atau memindahkan jadwalnya.",
+        "Only applicants with an appointment today can be marked as arrived. This appointment is on another day: ask the applicant to come on that day, or to move the appointment.";
     open: "Buka", "Open";
     time: "Jam", "Time";
     no_appointments: "Tidak ada jadwal hari ini di tempat layanan ini.", "There are no appointments here today.";
@@ -141,6 +149,9 @@ texts! {
     enable: "Aktifkan kembali", "Enable";
     change_role: "Ubah peran", "Change role";
     new_link: "Tautan aktivasi baru", "New activation link";
+    unlock: "Buka kunci masuk", "Lift the sign-in lock";
+    unlocked: "Kunci masuk dibuka: akun ini dapat masuk lagi dari semua perangkat.", "The sign-in lock is lifted: this account can sign in again from every device.";
+    sign_in_locked: "Masuk terkunci", "Sign-in locked";
     account_error: "Nama pengguna 3–32 huruf kecil, angka, titik, strip atau garis bawah, belum dipakai; operator perlu tempat layanan.", "A username has 3–32 lowercase letters, digits, dots, dashes or underscores and is not taken; an operator needs a service point.";
     saved: "Tersimpan.", "Saved.";
     not_found: "Halaman tidak ditemukan", "Page not found";

@@ -1,6 +1,9 @@
 //! Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), the second factor of every
-//! staff sign-in. The secret is 160 random bits, shown once at enrolment as an `otpauth://` QR code.
+//! staff sign-in. The secret is 160 random bits, shown once at enrolment as an `otpauth://` QR code, and stored
+//! sealed (ChaCha20-Poly1305 under the key derived for TOTP seeds, bound to the staff id): a copy of the database
+//! alone does not give anyone the codes.
 
+use crate::keys::{self, Key};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
@@ -12,6 +15,44 @@ pub fn new_secret() -> String {
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
     base32(&bytes)
+}
+
+/// The seed of staff member `staff_id` as stored: sealed under `key` (the key derived for TOTP seeds), with the
+/// staff id as associated data so that a sealed seed copied to another account does not open there.
+pub fn seal_secret(key: &Key, staff_id: &str, secret: &str) -> String {
+    keys::seal(key, staff_id.as_bytes(), secret.as_bytes())
+}
+
+/// What a stored seed turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// Sealed, as every seed is stored: the secret inside.
+    Sealed(String),
+    /// In clear, as seeds were stored before they were sealed (an older database, or a row written by an older
+    /// server during a rolling update): the secret, which the caller seals in place.
+    Clear(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("a stored TOTP seed could not be opened (another key, another account, or damaged)")]
+pub struct SeedError;
+
+/// Reads a stored seed: a sealed one opened with `key`, a clear one (base32, as [`new_secret`] makes them) as it
+/// is. Anything else is an error, never a guess.
+pub fn open_secret(key: &Key, staff_id: &str, stored: &str) -> Result<Stored, SeedError> {
+    if keys::is_sealed(stored) {
+        let bytes = keys::open(key, staff_id.as_bytes(), stored).ok_or(SeedError)?;
+        let secret = String::from_utf8(bytes).map_err(|_| SeedError)?;
+        return is_secret(&secret).then_some(Stored::Sealed(secret)).ok_or(SeedError);
+    }
+    is_secret(stored)
+        .then(|| Stored::Clear(stored.to_owned()))
+        .ok_or(SeedError)
+}
+
+/// Whether `text` is a secret as [`new_secret`] makes them: base32 of 20 bytes (32 characters).
+pub fn is_secret(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| matches!(b, b'A'..=b'Z' | b'2'..=b'7'))
 }
 
 /// RFC 4648 base32 without padding.
@@ -124,5 +165,26 @@ mod tests {
         assert_eq!(matching_step(&secret, "12345", now), None);
         assert_eq!(matching_step(&secret, "abcdef", now), None);
         assert!(otpauth_uri(&secret, "siti").starts_with("otpauth://totp/Disdukcapil%20Bengkalis:siti?secret="));
+    }
+
+    #[test]
+    fn seeds_are_sealed_per_account_and_clear_ones_are_recognised() {
+        let master: Key = secrecy::SecretBox::new(Box::new(vec![5u8; 32]));
+        let key = keys::derive(&master, keys::purpose::TOTP_SEED);
+        let secret = new_secret();
+        assert!(is_secret(&secret));
+        let stored = seal_secret(&key, "staff-1", &secret);
+        assert!(!stored.contains(&secret));
+        assert_eq!(
+            open_secret(&key, "staff-1", &stored).unwrap(),
+            Stored::Sealed(secret.clone())
+        );
+        assert!(open_secret(&key, "staff-2", &stored).is_err(), "bound to its account");
+        assert_eq!(
+            open_secret(&key, "staff-1", &secret).unwrap(),
+            Stored::Clear(secret.clone())
+        );
+        assert!(open_secret(&key, "staff-1", "not a seed").is_err());
+        assert!(open_secret(&key, "staff-1", "v2:abc").is_err());
     }
 }

@@ -154,7 +154,8 @@ async fn a_draft_is_saved_section_by_section_and_resumed_after_signing_in_again(
         html.contains("Isi nomor Kartu Keluarga (KK)"),
         "the missing KK number is named"
     );
-    assert!(html.contains("value=\"1403090508060000\""), "what was typed is kept");
+    assert!(html.contains("value=\"Siti\""), "what was typed is kept");
+    assert!(!html.contains("1403090508060000"), "but never a NIK (issue 12, item 6)");
 
     let response = save(&app, &session, &id, "identitas", IDENTITY, HTML).await;
     assert_eq!(response.headers()["location"], format!("/permohonan/{id}/kelahiran"));
@@ -483,9 +484,10 @@ async fn bad_uploads_are_refused_and_leave_nothing_behind() {
         .await
         .unwrap();
     let boundary = "XyZ";
+    let origin = &app.base;
     let head = format!(
         "POST /unggah/{id} HTTP/1.1\r\nHost: localhost\r\nCookie: {session}\r\nAccept: application/json\r\n\
-         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 2000000\r\n\r\n\
+         Origin: {origin}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 2000000\r\n\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"kk_scan\"; filename=\"kk.jpg\"\r\n\
          Content-Type: image/jpeg\r\n\r\n"
     );

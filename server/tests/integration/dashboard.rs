@@ -4,14 +4,11 @@
 //! it; the page has no script and shows no NIK.
 
 use crate::helpers::*;
+use crate::staff::{staff_member, staff_sign_in};
 use app::domain::{process::Role, Date};
-use server::{
-    db::{staff, Db},
-    staff::{password, totp},
-};
+use server::db::Db;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-const PASSWORD: &str = "kata sandi panjang sekali";
 const WIB: i64 = 7 * 3600;
 const STATES: [&str; 10] = [
     "submitted",
@@ -29,35 +26,6 @@ const WAITING: [&str; 4] = ["recorded", "identifying", "clarification", "persona
 
 async fn db_of(app: &TestApp) -> Db {
     Db::connect(&app.database_url).await.expect("the test database")
-}
-
-/// An enrolled staff account: its TOTP secret.
-async fn staff_member(db: &Db, username: &str, role: Role, point: Option<&str>) -> String {
-    let now = server::auth::now();
-    let (_, token) = staff::create(db, username, &format!("Petugas {username}"), role, point, now)
-        .await
-        .unwrap();
-    let secret = totp::new_secret();
-    assert!(
-        staff::complete_enrolment(db, &token, &password::hash(PASSWORD), &secret, now / 30 - 2, now)
-            .await
-            .unwrap()
-    );
-    secret
-}
-
-async fn staff_sign_in(app: &TestApp, username: &str, secret: &str) -> String {
-    let code = totp::code_at_step(secret, server::auth::now() / totp::STEP_SECS).unwrap();
-    let response = post(
-        app,
-        "/petugas/masuk",
-        &[("username", username), ("password", PASSWORD), ("code", &code)],
-        &[],
-        HTML,
-    )
-    .await;
-    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
-    set_cookie(&response, "staff_session").expect("a staff session cookie")
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -689,9 +657,9 @@ async fn the_dashboard_figures_match_the_data_counted_independently() {
     let open_complaints = complaint_statuses.iter().filter(|s| **s == "open").count() as i64;
 
     // ---- Who may see it.
-    let supervisor = staff_member(&db, "sari", Role::Supervisor, None).await;
-    let operator = staff_member(&db, "budi", Role::Operator, Some(&p1)).await;
-    let admin = staff_member(&db, "ani", Role::Admin, None).await;
+    let supervisor = staff_member(&db, "sari", Role::Supervisor, None).await.1;
+    let operator = staff_member(&db, "budi", Role::Operator, Some(&p1)).await.1;
+    let admin = staff_member(&db, "ani", Role::Admin, None).await.1;
     let response = get_with(&app, "/petugas/dasbor", &[]).await;
     assert_eq!(response.headers()["location"], "/petugas/masuk");
     for (username, secret) in [("budi", &operator), ("ani", &admin)] {

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub dir: TempDir,
     pub database_url: String,
+    /// The metrics listener (`METRICS_ADDR`, on a port of its own in the tests).
+    pub metrics: Option<std::net::SocketAddr>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -71,6 +73,7 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
         ("DATABASE_URL".into(), database_url.clone()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
+        ("METRICS_ADDR".into(), "127.0.0.1:0".into()),
     ]);
     for (k, v) in overrides {
         vars.insert((*k).into(), (*v).into());
@@ -79,23 +82,48 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
     let app = Application::build(config).await.expect("the application starts");
     let backend = app.state.db.backend;
     let base = format!("http://{}", app.local_addr());
+    let metrics = app.metrics_addr();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    // What a browser on the portal's pages sends: the origin of its public URL when one is configured.
+    let origin = match vars.get("PUBLIC_BASE_URL") {
+        Some(url) => origin_of(url),
+        None => base.clone(),
+    };
+    let client = portal_client(&origin);
     TestApp {
         base,
         client,
         backend,
         dir,
         database_url,
+        metrics,
         shutdown: Some(tx),
         server: Some(server),
     }
+}
+
+/// A client that does not follow redirects, for a portal whose pages are at `origin` (`scheme://host[:port]`). The
+/// portal refuses state-changing requests that do not come from its own pages: this client's requests say they do
+/// (`Origin`), as a browser's would (the cross-site tests build clients of their own).
+pub fn portal_client(origin: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(reqwest::header::HeaderMap::from_iter([(
+            reqwest::header::ORIGIN,
+            reqwest::header::HeaderValue::from_str(origin).unwrap(),
+        )]))
+        .build()
+        .unwrap()
+}
+
+/// `scheme://host[:port]` of a URL.
+pub fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_owned()
 }
 
 /// A new, empty database: a SQLite file in the test's folder, or a new database on the PostgreSQL server named
@@ -350,4 +378,137 @@ pub async fn sign_in(app: &TestApp, typed: &str, mailbox: &str) -> String {
     let response = post(app, "/api/masuk/kode", &[("code", &code)], &[&attempt], HTML).await;
     assert_eq!(response.headers()["location"], "/akun");
     set_cookie(&response, "session").expect("a session cookie")
+}
+
+/// A portal running elsewhere (another process) at `base`, reached through the same helpers; stopping it is the
+/// caller's business.
+pub fn running_at(base: String, dir: TempDir, database_url: String, backend: Backend) -> TestApp {
+    let client = portal_client(&base);
+    TestApp {
+        base,
+        client,
+        backend,
+        dir,
+        database_url,
+        metrics: None,
+        shutdown: None,
+        server: None,
+    }
+}
+
+/// A new, empty database for a portal this test starts itself: `None` means SQLite in the data folder (the default),
+/// else the URL of a new PostgreSQL database.
+pub async fn fresh_external_database(dir: &Path) -> Option<String> {
+    let url = fresh_database(dir).await;
+    url.starts_with("postgres").then_some(url)
+}
+
+/// The built site a portal this test starts itself serves.
+pub fn fake_site(site: &Path) {
+    write_fake_site(site)
+}
+
+/// A real SMTP server on loopback that speaks TLS (`scripts/smtp_sink.py --tls`): `starttls` (refuses any mail
+/// before STARTTLS, as port 587 does) or `implicit` (TLS from the first byte, as port 465), with a certificate
+/// for `localhost` and `127.0.0.1` issued for this test by a CA of its own (`openssl`), whose certificate is
+/// `ca_file`. Each message it stores says how it came (`X-Sink-TLS:`).
+pub struct TlsMailSink {
+    pub sink: MailSink,
+    pub ca_file: std::path::PathBuf,
+}
+
+impl TlsMailSink {
+    pub fn start(mode: &str) -> TlsMailSink {
+        let certs = tempfile::tempdir().unwrap().keep();
+        // Arguments without spaces, split on whitespace.
+        let openssl = |command: &str| {
+            let out = std::process::Command::new("openssl")
+                .args(command.split_whitespace())
+                .current_dir(&certs)
+                .output()
+                .expect("the openssl command line tool");
+            let error = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "openssl {command}: {error}");
+        };
+        let key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+        openssl(&format!(
+            "req -x509 {key} -subj /CN=test-ca -days 2 -keyout ca.key -out ca.pem"
+        ));
+        openssl(&format!("req {key} -subj /CN=localhost -keyout key.pem -out leaf.csr"));
+        std::fs::write(
+            certs.join("leaf.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n\
+             keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let ca = "-CA ca.pem -CAkey ca.key -CAcreateserial";
+        openssl(&format!(
+            "x509 -req -in leaf.csr {ca} -days 2 -extfile leaf.ext -out cert.pem"
+        ));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap().keep();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
+        let path = |name: &str| certs.join(name).display().to_string();
+        let mut process = std::process::Command::new("python3")
+            .args([script, "--port", &port.to_string(), "--idle", "300", "--tls", mode])
+            .args(["--dir", &dir.display().to_string()])
+            .args(["--cert", &path("cert.pem"), "--key", &path("key.pem")])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (make test installs it)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return TlsMailSink {
+                    sink: MailSink {
+                        port,
+                        dir,
+                        _process: Some(std::sync::Mutex::new(process)),
+                    },
+                    ca_file: certs.join("ca.pem"),
+                };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = process.kill();
+        let _ = process.wait();
+        panic!("the TLS SMTP sink did not start on port {port}");
+    }
+}
+
+/// The portal's log lines (`LOG_FORMAT=json`, as `server::telemetry` writes them, `info` and above, `sqlx` from
+/// `warn`) of every test in this process, from the first call on: one subscriber for the whole test binary. Tests
+/// run in parallel, so each picks its own lines out, e.g. by a client address of its own (`X-Forwarded-For`).
+pub fn log_lines() -> Vec<String> {
+    static LOG: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let mut buffer = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            buffer.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let log = LOG.get_or_init(|| {
+        use tracing_subscriber::util::SubscriberInitExt;
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        server::telemetry::subscriber(
+            server::config::LogFormat::Json,
+            tracing_subscriber::EnvFilter::new("info,sqlx=warn"),
+            move || Capture(writer.clone()),
+            false,
+        )
+        .try_init()
+        .expect("no other test installs a global log subscriber");
+        buffer
+    });
+    let bytes = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect()
 }

@@ -18,7 +18,14 @@ async fn metrics_count_requests_by_route_with_latencies() {
     }
     app.get(CSS_PATH).await;
     app.get("/tidak-ada").await;
-    let response = app.get("/metrics").await;
+    // On the metrics listener (the main one does not serve them: see `edge`).
+    let metrics = app.metrics.expect("a metrics listener");
+    let response = app
+        .client
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"]
         .to_str()

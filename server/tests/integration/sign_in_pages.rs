@@ -46,8 +46,8 @@ async fn the_account_page_sends_strangers_to_sign_in() {
 
 #[tokio::test]
 async fn a_mobile_number_is_one_account_however_it_is_typed() {
-    let app = spawn_app().await;
-    // No SMS gateway yet: in development the code is logged, and the flow still reaches the code page.
+    // No SMS gateway: under the development setting the code is logged, and the flow still reaches the code page.
+    let app = spawn_app_with(&[("DEV_LOG_MESSAGES", "true")]).await;
     let response = post(&app, "/api/masuk", &[("identifier", "0812-3456-7890")], &[], HTML).await;
     assert_eq!(response.headers()["location"], "/masuk/kode");
 }
