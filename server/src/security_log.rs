@@ -34,6 +34,8 @@ pub enum Event {
     CrossSiteRefused,
     /// Every session of an account was ended at its owner's request.
     SessionsRevoked,
+    /// A citizen or a staff member signed in (so that a sign-in from an unexpected address can be found).
+    SignedIn,
 }
 
 impl Event {
@@ -50,6 +52,7 @@ impl Event {
             Event::AfisTokenRefused => "afis_token_refused",
             Event::CrossSiteRefused => "cross_site_refused",
             Event::SessionsRevoked => "sessions_revoked",
+            Event::SignedIn => "signed_in",
         }
     }
 

@@ -94,6 +94,7 @@ impl SignInPort for CitizenSignIn {
             .start(&self.db, &account, now())
             .await
             .map_err(unavailable)?;
+        security_log::record(Event::SignedIn, &client, Some(&account), "citizen");
         Ok((token, self.tokens.ttl_secs))
     }
 

@@ -214,7 +214,7 @@ pub async fn submit(
         Ok(token) => token,
         Err(error) => return super::failed(error),
     };
-    tracing::info!(staff = %credentials.member.id, "staff signed in");
+    security_log::record(Event::SignedIn, &client, Some(&subject), "staff");
     let mut response = Redirect::to(HOME).into_response();
     if let Some(cookie) = state.session_cookie(&token, state.tokens.ttl_secs) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);

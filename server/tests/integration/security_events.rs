@@ -103,6 +103,21 @@ async fn wrong_codes_locked_codes_and_the_code_rate_limit_are_logged() {
     assert_eq!(named(&client, "wrong_code").len(), 4);
     assert_eq!(named(&client, "code_locked").len(), 1, "the fifth wrong code locks it");
 
+    // A sign-in that succeeds is a line too, naming the account (never the identifier) and the address.
+    let signing = fresh_client();
+    let mailbox = format!("masuk-{}@example.com", server::auth::random::id().to_lowercase());
+    let response = post_from(&app, &signing, "/api/masuk", &[("identifier", &mailbox)], &[]).await;
+    let attempt = set_cookie(&response, "signin").unwrap();
+    let code = code_sent_to(&mailbox).await;
+    let response = post_from(&app, &signing, "/api/masuk/kode", &[("code", &code)], &[&attempt]).await;
+    assert_eq!(response.headers()["location"], "/akun");
+    let lines = events_of(&signing);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["event"], "signed_in");
+    assert_eq!(lines[0]["reason"], "citizen");
+    assert!(!lines[0].to_string().contains(&mailbox), "never the identifier");
+    assert!(!lines[0]["subject"].as_str().unwrap().is_empty(), "the account id");
+
     // Five codes for one identifier, then the rate limit: one line for the refusal.
     let limited = fresh_client();
     let mailbox = format!("batas-{}@example.com", server::auth::random::id().to_lowercase());
@@ -151,6 +166,12 @@ async fn staff_failures_lockouts_unlocks_and_account_changes_are_logged() {
 
     // The admin unlocks the account and disables it: one line each, from the admin's address.
     let session = staff_sign_in(&app, "adm", &admin_secret).await;
+    let signed_in = log_lines()
+        .into_iter()
+        .filter_map(|l| serde_json::from_str::<Value>(&l).ok())
+        .filter(|l| l["event"] == "signed_in" && l["subject"] == "adm" && l["reason"] == "staff")
+        .count();
+    assert!(signed_in >= 1, "a staff sign-in is a line naming the username");
     let admin = fresh_client();
     let path = format!("/petugas/akun/{operator}");
     let response = post_from(&app, &admin, &path, &[("action", "unlock")], &[&session]).await;
