@@ -4,7 +4,7 @@
 //! browser, proxy or shared computer may keep them. Every response that has not said how it may be cached gets
 //! `Cache-Control: no-store`; the built assets say it themselves (`immutable` for hashed names, see `assets`).
 //!
-//! Text (HTML, JSON, CSS, JavaScript, SVG) is compressed with brotli or gzip as `Accept-Encoding` allows. Built
+//! Text (HTML, JSON, CSS, JavaScript, SVG) is compressed with gzip when `Accept-Encoding` allows. Built
 //! assets are left as they are: they come precompressed at the highest level, and carry an `ETag` that must stay
 //! the tag of one body. Scans, images and PDFs are compressed already.
 
@@ -52,10 +52,14 @@ fn compressible(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) 
         || essence.ends_with("+xml")
 }
 
-/// Brotli (level 4, as on-the-fly compression in nginx) or gzip, for text over a few hundred bytes.
+/// gzip (level 4) for text over a few hundred bytes, made as it is sent. Not brotli: its encoder sets up a 4 MiB
+/// window for every response, which took the landing page from 14.5k to 1.1k requests a second (measured in
+/// release, 32 connections) for 3 % fewer bytes than gzip (2,297 against 2,376 of 6,377). The built assets, which
+/// matter most on a slow link, are brotli all the same: compressed once, at build time.
 pub fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new()
-        .br(true)
+        .quality(tower_http::CompressionLevel::Precise(4))
+        .no_br()
         .gzip(true)
         .no_deflate()
         .no_zstd()
