@@ -431,7 +431,7 @@ async fn pages_are_compressed_as_the_browser_accepts() {
     assert!(plain.contains("</html>"), "the whole streamed page");
 
     // gzip, also when the browser would take brotli: see `http::cache::compression` for why.
-    let (encoding, compressed, nonce) = landing(&app, Some("gzip, deflate, br")).await;
+    let (encoding, compressed, _) = landing(&app, Some("gzip, deflate, br")).await;
     assert_eq!(encoding.as_deref(), Some("gzip"));
     assert!(
         compressed.len() < plain.len() / 2,
