@@ -73,14 +73,15 @@ pub mod purpose {
 /// The version prefix of a value sealed by [`seal`].
 const SEALED_V1: &str = "v1:";
 
-/// Seals `plaintext` with ChaCha20-Poly1305 under a derived key: `v1:` then base64 of a random 96-bit nonce and the
-/// ciphertext with its tag. `associated` (e.g. the id of the row the value belongs to) is authenticated, not
-/// stored: a sealed value copied to another row does not open there.
-pub fn seal(key: &Key, associated: &[u8], plaintext: &[u8]) -> String {
+/// ChaCha20-Poly1305 under `key`: a random 96-bit nonce followed by the ciphertext and its tag. `associated` is
+/// authenticated, not stored. `None` only when the operating system gives no randomness (a nonce must never
+/// repeat, so nothing is sealed without one). Both [`seal`] (values at rest) and the flash cookie
+/// (`http::cookies`) are this, written out differently.
+pub fn seal_bytes(key: &Key, associated: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
     use chacha20poly1305::{aead::Aead, aead::Payload, ChaCha20Poly1305, KeyInit, Nonce};
-    let cipher = ChaCha20Poly1305::new_from_slice(key.expose_secret()).expect("a derived key is 32 bytes");
-    let mut nonce = [0u8; 12];
-    getrandom::fill(&mut nonce).expect("the operating system's random source");
+    let cipher = ChaCha20Poly1305::new_from_slice(key.expose_secret()).ok()?;
+    let mut nonce = [0u8; NONCE_BYTES];
+    getrandom::fill(&mut nonce).ok()?;
     let sealed = cipher
         .encrypt(
             Nonce::from_slice(&nonce),
@@ -89,26 +90,20 @@ pub fn seal(key: &Key, associated: &[u8], plaintext: &[u8]) -> String {
                 aad: associated,
             },
         )
-        .expect("ChaCha20-Poly1305 encrypts any message that fits in memory");
+        .ok()?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&sealed);
-    format!("{SEALED_V1}{}", STANDARD.encode(out))
+    Some(out)
 }
 
-/// Whether `text` has the form [`seal`] writes (opening it may still fail).
-pub fn is_sealed(text: &str) -> bool {
-    text.starts_with(SEALED_V1)
-}
-
-/// The plaintext of a value written by [`seal`] with the same key and associated data; `None` for anything else
-/// (another key, another row, a changed byte, an unknown version).
-pub fn open(key: &Key, associated: &[u8], sealed: &str) -> Option<Vec<u8>> {
+/// The plaintext of bytes written by [`seal_bytes`] with the same key and associated data; `None` for anything
+/// else (another key, other associated data, a changed or missing byte).
+pub fn open_bytes(key: &Key, associated: &[u8], bytes: &[u8]) -> Option<Vec<u8>> {
     use chacha20poly1305::{aead::Aead, aead::Payload, ChaCha20Poly1305, KeyInit, Nonce};
-    let bytes = STANDARD.decode(sealed.strip_prefix(SEALED_V1)?).ok()?;
-    if bytes.len() < 12 + 16 {
+    if bytes.len() < NONCE_BYTES + 16 {
         return None;
     }
-    let (nonce, ciphertext) = bytes.split_at(12);
+    let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
     let cipher = ChaCha20Poly1305::new_from_slice(key.expose_secret()).ok()?;
     cipher
         .decrypt(
@@ -119,6 +114,27 @@ pub fn open(key: &Key, associated: &[u8], sealed: &str) -> Option<Vec<u8>> {
             },
         )
         .ok()
+}
+
+const NONCE_BYTES: usize = 12;
+
+/// Seals `plaintext` for storage under a derived key: `v1:` then base64 of [`seal_bytes`]. `associated` (e.g. the
+/// id of the row the value belongs to) is authenticated, not stored: a sealed value copied to another row does not
+/// open there.
+pub fn seal(key: &Key, associated: &[u8], plaintext: &[u8]) -> String {
+    let sealed = seal_bytes(key, associated, plaintext).expect("the operating system's random source");
+    format!("{SEALED_V1}{}", STANDARD.encode(sealed))
+}
+
+/// Whether `text` has the form [`seal`] writes (opening it may still fail).
+pub fn is_sealed(text: &str) -> bool {
+    text.starts_with(SEALED_V1)
+}
+
+/// The plaintext of a value written by [`seal`] with the same key and associated data; `None` for anything else
+/// (another key, another row, a changed byte, an unknown version).
+pub fn open(key: &Key, associated: &[u8], sealed: &str) -> Option<Vec<u8>> {
+    open_bytes(key, associated, &STANDARD.decode(sealed.strip_prefix(SEALED_V1)?).ok()?)
 }
 
 /// Creates `dir` (and its parents) if needed and makes it readable by its owner only (0700), whatever mode it had:

@@ -176,10 +176,7 @@ impl FromRequestParts<AfisState> for Caller {
         let verifier = state.verifier.as_ref().ok_or(ApiError::NotConfigured)?;
         // Every refusal goes to the security log (sampled: anyone can send bad tokens at will).
         let refused = |refusal: Refusal| {
-            let client = parts
-                .extensions
-                .get::<app::api::ports::ClientAddress>()
-                .map_or("unknown", |c| c.0.as_str());
+            let client = crate::http::client::Client::of(&parts.extensions);
             security_log::record(Event::AfisTokenRefused, client, None, refusal.code());
             ApiError::Unauthorized(refusal)
         };

@@ -17,6 +17,7 @@ use crate::{
         store::DocumentStore,
         MAX_UPLOAD_BYTES,
     },
+    http::client::Client,
 };
 use app::{
     api::{
@@ -113,7 +114,7 @@ enum Outcome {
 pub async fn upload(
     State(uploads): State<Arc<Uploads>>,
     Path(id): Path<String>,
-    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
+    Client(client): Client,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
@@ -128,8 +129,7 @@ pub async fn upload(
     let view = match applications::get(&uploads.db, &account, &id, app::api::applications::ssr::today()).await {
         Ok(Some(view)) => view,
         Ok(None) => {
-            let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
-            super::port::note_scope_refusal(&uploads.db, &id, Some(&account), client).await;
+            super::port::note_scope_refusal(&uploads.db, &id, Some(&account), &client).await;
             return StatusCode::NOT_FOUND.into_response();
         }
         Err(error) => {
@@ -279,7 +279,7 @@ async fn receive_one(
 pub async fn download(
     State(uploads): State<Arc<Uploads>>,
     Path((id, document)): Path<(String, String)>,
-    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
+    Client(client): Client,
     headers: HeaderMap,
 ) -> Response {
     let Some(account) = uploads.account(&headers).await else {
@@ -291,8 +291,7 @@ pub async fn download(
     let stored = match applications::document(&uploads.db, &account, &id, document).await {
         Ok(Some(stored)) => stored,
         Ok(None) => {
-            let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
-            super::port::note_scope_refusal(&uploads.db, &id, Some(&account), client).await;
+            super::port::note_scope_refusal(&uploads.db, &id, Some(&account), &client).await;
             return StatusCode::NOT_FOUND.into_response();
         }
         Err(error) => {

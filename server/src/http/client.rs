@@ -130,6 +130,25 @@ pub async fn client_address(State(trusted): State<Arc<TrustedProxies>>, mut requ
     next.run(request).await
 }
 
+/// The request's client address, as [`client_address`] left it in the extensions: for handlers (an extractor
+/// that never fails) and for code holding the request's parts ([`Client::of`]). Behind the portal's router the
+/// address is always there; `"unknown"` stands only where a route runs without that layer.
+pub struct Client(pub String);
+
+impl Client {
+    pub fn of(extensions: &axum::http::Extensions) -> &str {
+        extensions.get::<ClientAddress>().map_or("unknown", |c| c.0.as_str())
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Client, Self::Rejection> {
+        Ok(Client(Client::of(&parts.extensions).to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

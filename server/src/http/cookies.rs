@@ -13,11 +13,6 @@ use app::api::{
 };
 use axum::{http::header, response::Response};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use chacha20poly1305::{
-    aead::{Aead, KeyInit, Payload},
-    ChaCha20Poly1305, Nonce,
-};
-use secrecy::ExposeSecret;
 
 /// Adds the `Set-Cookie` of cookie `base` to `response`, as the policy formats it (`max_age` 0 removes it).
 pub fn set(response: &mut Response, policy: CookiePolicy, base: &str, value: &str, max_age: i64, same_site: SameSite) {
@@ -41,58 +36,39 @@ pub fn set_flash(response: &mut Response, policy: CookiePolicy, seal: &dyn Flash
     );
 }
 
-/// The nonce: 96 random bits, new for every seal.
-const NONCE_BYTES: usize = 12;
 /// The seal's expiry, in front of what it seals: seconds since 1970, big-endian.
 const EXPIRY_BYTES: usize = 8;
 
-/// The flash's AEAD: ChaCha20-Poly1305 under the key derived for the flash, the cookie's name as associated data,
-/// written as URL-safe base64 without padding (a cookie value needs no quoting).
+/// The flash's seal: [`keys::seal_bytes`] under the key derived for the flash, the cookie's name as associated
+/// data, written as URL-safe base64 without padding (a cookie value needs no quoting).
 pub struct SealedFlash {
-    cipher: ChaCha20Poly1305,
+    key: Key,
 }
 
 impl SealedFlash {
     pub fn new(master: &Key) -> SealedFlash {
-        let key = keys::derive(master, keys::purpose::FLASH);
         SealedFlash {
-            cipher: ChaCha20Poly1305::new_from_slice(key.expose_secret()).expect("a derived key is 32 bytes"),
+            key: keys::derive(master, keys::purpose::FLASH),
         }
     }
 
     fn seal_at(&self, cookie: &str, plain: &[u8], now: i64) -> String {
-        let mut nonce = [0u8; NONCE_BYTES];
-        if getrandom::fill(&mut nonce).is_err() {
-            // Without randomness a nonce could repeat: seal nothing rather than risk it.
-            tracing::error!("no random source for the flash's nonce");
-            return String::new();
-        }
         let mut message = Vec::with_capacity(EXPIRY_BYTES + plain.len());
         message.extend_from_slice(&(now + FLASH_SECS).to_be_bytes());
         message.extend_from_slice(plain);
-        let payload = Payload {
-            msg: &message,
-            aad: cookie.as_bytes(),
-        };
-        let Ok(sealed) = self.cipher.encrypt(Nonce::from_slice(&nonce), payload) else {
-            return String::new();
-        };
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        URL_SAFE_NO_PAD.encode(out)
+        match keys::seal_bytes(&self.key, cookie.as_bytes(), &message) {
+            Some(sealed) => URL_SAFE_NO_PAD.encode(sealed),
+            None => {
+                // Without randomness a nonce could repeat: seal nothing rather than risk it.
+                tracing::error!("no random source for the flash's nonce");
+                String::new()
+            }
+        }
     }
 
     fn open_at(&self, cookie: &str, sealed: &str, now: i64) -> Option<Vec<u8>> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
-        if bytes.len() < NONCE_BYTES {
-            return None;
-        }
-        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
-        let payload = Payload {
-            msg: sealed,
-            aad: cookie.as_bytes(),
-        };
-        let message = self.cipher.decrypt(Nonce::from_slice(nonce), payload).ok()?;
+        let message = keys::open_bytes(&self.key, cookie.as_bytes(), &bytes)?;
         let (expiry, plain) = message.split_at_checked(EXPIRY_BYTES)?;
         let expires_at = i64::from_be_bytes(expiry.try_into().ok()?);
         (now <= expires_at).then(|| plain.to_vec())

@@ -8,7 +8,6 @@
 //! authenticate with bearer tokens and carry no cookies, so there is nothing for another site to borrow.
 
 use crate::security_log::{self, Event};
-use app::api::ports::ClientAddress;
 use axum::{
     extract::{Request, State},
     http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri},
@@ -100,12 +99,12 @@ pub async fn refuse_cross_site(State(policy): State<Arc<SameOrigin>>, request: R
     if is_safe(request.method()) || EXEMPT.iter().any(|p| path.starts_with(p)) || policy.allows(request.headers()) {
         return next.run(request).await;
     }
-    let client = request
-        .extensions()
-        .get::<ClientAddress>()
-        .map(|c| c.0.as_str())
-        .unwrap_or("unknown");
-    security_log::record(Event::CrossSiteRefused, client, None, "origin");
+    security_log::record(
+        Event::CrossSiteRefused,
+        super::client::Client::of(request.extensions()),
+        None,
+        "origin",
+    );
     refusal(request.headers())
 }
 

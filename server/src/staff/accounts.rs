@@ -6,17 +6,18 @@ use super::{
     layout::{document, problems, respond},
     texts, Signed, StaffState,
 };
+use crate::http::client::Client;
 use crate::{
     auth::now,
     db::staff::{self, StaffMember},
     security_log::{self, Event},
 };
-use app::{api::ports::ClientAddress, domain::process::Role};
+use app::domain::process::Role;
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
-    Extension, Form,
+    Form,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -26,13 +27,6 @@ pub struct AccountsQuery {
     galat: Option<String>,
     /// After an unlock.
     dibuka: Option<String>,
-}
-
-/// The request's client address, for the security log.
-fn address(client: Option<Extension<ClientAddress>>) -> String {
-    client
-        .map(|Extension(ClientAddress(address))| address)
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 async fn render(state: &StaffState, signed: &Signed, link: Option<String>, error: bool, unlocked: bool) -> Response {
@@ -175,7 +169,7 @@ pub struct CreateForm {
 pub async fn create(
     State(state): State<StaffState>,
     signed: Signed,
-    client: Option<Extension<ClientAddress>>,
+    Client(client): Client,
     Form(form): Form<CreateForm>,
 ) -> Response {
     if let Some(refused) = signed.refuse_unless(|r| r == Role::Admin) {
@@ -202,7 +196,7 @@ pub async fn create(
             );
             security_log::record(
                 Event::StaffAccountChanged,
-                &address(client),
+                &client,
                 Some(&signed.member.username),
                 &format!("created {username} as {}{}", role.code(), at_point(point.as_deref())),
             );
@@ -228,7 +222,7 @@ fn at_point(point: Option<&str>) -> String {
 pub async fn change(
     State(state): State<StaffState>,
     signed: Signed,
-    client: Option<Extension<ClientAddress>>,
+    Client(client): Client,
     Path(id): Path<String>,
     Form(form): Form<ChangeForm>,
 ) -> Response {
@@ -236,7 +230,6 @@ pub async fn change(
         return refused;
     }
     let now = now();
-    let client = address(client);
     let target = match staff::by_id(&state.db, &id).await {
         Ok(Some(target)) => target,
         Ok(None) => return Redirect::to("/petugas/akun?galat=1").into_response(),

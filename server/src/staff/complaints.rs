@@ -138,7 +138,7 @@ pub async fn answer(
     State(state): State<StaffState>,
     signed: Signed,
     Path(id): Path<String>,
-    client: Option<axum::Extension<app::api::ports::ClientAddress>>,
+    crate::http::client::Client(client): crate::http::client::Client,
     Form(form): Form<AnswerForm>,
 ) -> Response {
     if let Some(refused) = signed.refuse_unless(Role::handles_applications) {
@@ -150,8 +150,7 @@ pub async fn answer(
     match complaints::answer(&state.db, &signed.scope(), &id, &text, now()).await {
         Ok(true) => Redirect::to(&format!("{PAGE}?ok=1")).into_response(),
         Ok(false) => {
-            let client = client.as_ref().map_or("unknown", |c| c.0 .0.as_str());
-            note_out_of_scope(&state, &signed, &id, client).await;
+            note_out_of_scope(&state, &signed, &id, &client).await;
             super::layout::not_found(&signed)
         }
         Err(error) => super::failed(error),

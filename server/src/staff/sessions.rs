@@ -5,16 +5,15 @@ use super::{
     layout::{document, respond, Frame},
     locale_of, texts, Signed, StaffState, SIGN_IN,
 };
+use crate::http::client::Client;
 use crate::{
     auth::now,
     security_log::{self, Event},
 };
-use app::api::ports::ClientAddress;
 use axum::{
     extract::State,
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    Extension,
 };
 use maud::html;
 
@@ -22,18 +21,13 @@ use maud::html;
 pub const PATH: &str = "/petugas/keluar-semua";
 
 /// Ends every session of the signed-in staff member and sends the browser to the confirmation.
-pub async fn sign_out_everywhere(
-    State(state): State<StaffState>,
-    client: Option<Extension<ClientAddress>>,
-    signed: Signed,
-) -> Response {
+pub async fn sign_out_everywhere(State(state): State<StaffState>, Client(client): Client, signed: Signed) -> Response {
     if let Err(error) = state.tokens.revoke_all(&state.db, &signed.member.id, now()).await {
         return super::failed(error);
     }
-    let client = client.map(|Extension(ClientAddress(address))| address);
     security_log::record(
         Event::SessionsRevoked,
-        client.as_deref().unwrap_or("unknown"),
+        &client,
         Some(&signed.member.id),
         "signed out everywhere",
     );

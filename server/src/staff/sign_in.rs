@@ -6,17 +6,17 @@ use super::{
     layout::{document, problems, respond, Frame},
     locale_of, password, texts, totp, Signed, StaffState, HOME, SIGN_IN,
 };
+use crate::http::client::Client;
 use crate::{
     auth::{codes, now},
     db::staff,
     security_log::{self, Event},
 };
-use app::api::ports::ClientAddress;
 use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    Extension, Form,
+    Form,
 };
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -126,15 +126,12 @@ fn log_subject(typed: &str) -> String {
 /// where there is nothing to check), so the answer's timing does not tell them apart.
 pub async fn submit(
     State(state): State<StaffState>,
-    client: Option<Extension<ClientAddress>>,
+    Client(client): Client,
     headers: HeaderMap,
     Form(input): Form<SignInForm>,
 ) -> Response {
     let t = texts::texts(locale_of(&headers));
     let now = now();
-    let client = client
-        .map(|Extension(ClientAddress(address))| address)
-        .unwrap_or_else(|| "unknown".to_owned());
     let tag = codes::client_tag(&state.client_tag_key, &client);
     let subject = log_subject(&input.username);
     let admission = match staff::admit_sign_in(&state.db, &input.username, &tag, now).await {
