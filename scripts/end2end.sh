@@ -11,14 +11,18 @@ MAIL="$DATA/mail"
 # A real SMTP server on loopback: the tests read the one-time codes from the messages it writes.
 python3 scripts/smtp_sink.py --port "$SMTP_PORT" --dir "$MAIL" --idle 900 >"$DATA/smtp.log" 2>&1 &
 SINK=$!
-# METRICS_ADDR on a port of the system's choosing: never in the way of another portal on this machine.
+# METRICS_ADDR on a port of the system's choosing: never in the way of another portal on this machine. The loopback
+# is trusted as a proxy: each test phone says which client it stands for (X-Forwarded-For, see support.js), so that
+# the per-address limits count each phone apart, as on the street.
 DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-  METRICS_ADDR=127.0.0.1:0 SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" target/release/server >"$LOG" 2>&1 &
+  METRICS_ADDR=127.0.0.1:0 SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TRUSTED_PROXIES=127.0.0.1 \
+  target/release/server >"$LOG" 2>&1 &
 SERVER=$!
 cleanup() {
   kill "$SERVER" "$SINK" 2>/dev/null || true
   wait "$SERVER" "$SINK" 2>/dev/null || true
-  rm -rf "$DATA"
+  # E2E_KEEP=1 keeps the data folder (database, mail, server log) to look at after a failure.
+  if [ -n "${E2E_KEEP:-}" ]; then echo "kept: $DATA"; else rm -rf "$DATA"; fi
 }
 trap cleanup EXIT
 
@@ -28,9 +32,17 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-# The first staff account comes from the server's own command, as on a real installation.
-ADMIN_LINK=$(DATA_DIR="$DATA/data" PUBLIC_BASE_URL="http://127.0.0.1:$PORT" RUST_LOG=warn \
-  target/release/server create-admin admin "Admin Dinas" | tail -n 1)
+# The first staff account comes from the server's own command, as on a real installation; a second admin for the
+# card-process journeys (process.test.js), whose test files may run alone or in any order.
+admin_link() {
+  DATA_DIR="$DATA/data" PUBLIC_BASE_URL="http://127.0.0.1:$PORT" RUST_LOG=warn \
+    target/release/server create-admin "$1" "$2" | tail -n 1
+}
+ADMIN_LINK=$(admin_link admin "Admin Dinas")
+PROCESS_ADMIN_LINK=$(admin_link admin2 "Admin Kalender")
 
 cd end2end
-ADMIN_LINK="$ADMIN_LINK" BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" node --test --test-concurrency=1 --test-timeout=300000 "${@:-tests/}" || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }
+# DATABASE_FILE: the server's SQLite database, where a test moves an appointment into the past (the pages cannot).
+ADMIN_LINK="$ADMIN_LINK" PROCESS_ADMIN_LINK="$PROCESS_ADMIN_LINK" DATABASE_FILE="$DATA/data/portal.db" \
+  BASE_URL="http://127.0.0.1:$PORT" MAIL_DIR="$MAIL" \
+  node --test --test-concurrency=1 --test-timeout=300000 "${@:-tests/}" || { echo "--- server log"; tail -n 50 "$LOG"; exit 1; }

@@ -2,7 +2,8 @@
 # Installs what the portal needs and is missing, idempotently, only from the Cargo, npm and Debian registries.
 #   scripts/setup.sh run    what `make run` needs: the wasm32 target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
 #   scripts/setup.sh test   also PostgreSQL, Chromium, poppler and zbar (to read the printed form and its QR code),
-#                           the end2end npm packages, aiosmtpd (PyPI) and the fuzzing tools below
+#                           sqlite3 (the browser tests move an appointment into the past), the end2end npm
+#                           packages, aiosmtpd (PyPI) and the fuzzing tools below
 #   scripts/setup.sh fuzz   schemathesis and cryptography (PyPI) in a virtual environment under .tools/venv, for
 #                           the schema-driven run against the AFIS link (scripts/schemathesis.sh)
 #   scripts/setup.sh bench  also wrk
@@ -79,7 +80,7 @@ fuzz_tools() {
 
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
-  test)  apt_install brotli gzip postgresql chromium curl openssl poppler-utils zbar-tools; rust_tools; end2end_packages; python_packages; fuzz_tools ;;
+  test)  apt_install brotli gzip postgresql chromium curl openssl poppler-utils zbar-tools sqlite3; rust_tools; end2end_packages; python_packages; fuzz_tools ;;
   fuzz)  apt_install curl; fuzz_tools ;;
   bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages; python_packages ;;
   *) echo "usage: $0 run|test|bench|fuzz" >&2; exit 2 ;;

@@ -174,6 +174,7 @@ pub const TEXTS: Texts = Texts {
             "Identity check under way",
             "Clarification needed",
             "Card being printed",
+            "Card on its way to the service point",
             "Ready to collect",
             "Collected",
         ],
@@ -201,6 +202,8 @@ pub const TEXTS: Texts = Texts {
         explain_identifying: "The central identity check (Kemendagri) is under way. You do not need to do anything.",
         explain_clarification: "The central identity check found a record that needs explaining. Come to the Disdukcapil office of Bengkalis Regency with your family card (KK) and original documents for clarification.",
         explain_personalizing: "Your KTP-el is being printed. You do not need to do anything.",
+        explain_distributing: "Your KTP-el has been printed and is on its way to {point}. You will get a message when it arrives.",
+        explain_card_withheld: "At handover, your fingerprints did not match the ones on the KTP-el (the 1:1 fingerprint check). For your safety the card was withheld and returned to Kemendagri for destruction. Come to the Disdukcapil office of Bengkalis Regency with your family card (KK) and original documents for clarification. Once the clarification is settled, a new KTP-el is printed for you.",
         explain_ready: "Your KTP-el is ready to collect. Bring the printed application form (with its QR code) and your original family card (KK) to the service point.",
         explain_issued: "Your KTP-el has been handed over. This application is complete.",
         promise_heading: "When your card will be ready",
@@ -210,6 +213,7 @@ pub const TEXTS: Texts = Texts {
         promise_kept: "Ready on {ready}, within the service promise ({date}).",
         promise_broken: "Ready on {ready}, later than the service promise ({date}).",
         renewal_notice: "Your KITAP, and so your KTP-el, is valid until {date}. Renew your KITAP at the immigration office, then apply for a new KTP-el on this portal.",
+        card_valid_until: "KTP-el valid until {date}",
         complaints_heading: "Service complaints",
         complaints_intro: "Is something wrong with the service for this application? Write your complaint; staff answer it here and you get a message.",
         complaint_label: "Your complaint",
@@ -313,11 +317,18 @@ pub const TEXTS: Texts = Texts {
         nik_regency: "The NIK is not valid: its first four digits are not a regency code",
         nik_birth_date: "The NIK is not valid: digits 7 to 12 are not a date of birth",
         nik_serial: "The NIK is not valid: its last four digits cannot be 0000",
+        nik_in_progress: "This NIK is already in another application in progress. If that application is yours, \
+                          continue it from the account page of the account you started it with. If it is not, \
+                          contact the Disdukcapil office.",
         kk_length: "The KK number must be 16 digits",
         kk_digits: "The KK number has digits only",
         kk_district: "The KK number is not valid: its first six digits are not a district code",
         kk_date: "The KK number is not valid: digits 7 to 12 are not a date",
-        name: "{field} can contain only letters, spaces, full stops, commas, apostrophes and hyphens",
+        name: "{field} can contain only Latin letters (accents are fine), spaces, full stops, commas, apostrophes \
+               and hyphens",
+        name_as_written: "Write the {field} in Latin letters, as it is written in the passport or KITAP (for Indonesian \
+                          citizens: in the family card). Accented letters such as ễ, ñ and ø are fine; besides \
+                          letters, only spaces, full stops, commas, apostrophes and hyphens.",
         date: "{field} must be a real date",
         birth_date_conflict: "The date of birth does not match the NIK. According to the NIK, you were born on \
                               {date}. Check the NIK or the date of birth.",

@@ -172,6 +172,7 @@ pub const TEXTS: Texts = Texts {
             "Dalam identifikasi",
             "Perlu klarifikasi",
             "Sedang dicetak",
+            "Sedang dikirim ke tempat pelayanan",
             "Siap diambil",
             "Sudah diterima",
         ],
@@ -199,6 +200,8 @@ pub const TEXTS: Texts = Texts {
         explain_identifying: "Pemeriksaan identitas pusat (Kemendagri) sedang berjalan. Anda tidak perlu melakukan apa pun.",
         explain_clarification: "Pemeriksaan identitas pusat menemukan data yang perlu dijelaskan. Datanglah ke kantor Disdukcapil Kabupaten Bengkalis dengan KK dan dokumen asli Anda untuk klarifikasi.",
         explain_personalizing: "KTP-el Anda sedang dicetak. Anda tidak perlu melakukan apa pun.",
+        explain_distributing: "KTP-el Anda sudah dicetak dan sedang dikirim ke {point}. Anda akan mendapat pesan saat KTP-el tiba.",
+        explain_card_withheld: "Saat penyerahan, sidik jari Anda tidak cocok dengan data pada KTP-el (verifikasi sidik jari 1:1). Demi keamanan, kartu itu ditahan dan dikembalikan ke Kemendagri untuk dimusnahkan. Datanglah ke kantor Disdukcapil Kabupaten Bengkalis dengan KK dan dokumen asli Anda untuk klarifikasi. Jika klarifikasi selesai, KTP-el baru dicetak untuk Anda.",
         explain_ready: "KTP-el Anda siap diambil. Bawa formulir permohonan yang dicetak (dengan kode QR) dan KK asli ke tempat pelayanan.",
         explain_issued: "KTP-el Anda sudah diserahkan. Permohonan ini selesai.",
         promise_heading: "Kapan KTP-el siap",
@@ -208,6 +211,7 @@ pub const TEXTS: Texts = Texts {
         promise_kept: "Siap {ready}, sesuai janji layanan ({date}).",
         promise_broken: "Siap {ready}, terlambat dari janji layanan ({date}).",
         renewal_notice: "KITAP Anda, dan karena itu KTP-el Anda, berlaku sampai {date}. Perpanjang KITAP di kantor imigrasi, lalu ajukan KTP-el baru di portal ini.",
+        card_valid_until: "KTP-el berlaku sampai {date}",
         complaints_heading: "Pengaduan Layanan",
         complaints_intro: "Ada yang tidak beres dengan layanan untuk permohonan ini? Tulis pengaduan Anda; petugas menjawabnya di sini dan Anda mendapat pesan.",
         complaint_label: "Isi pengaduan",
@@ -311,11 +315,18 @@ pub const TEXTS: Texts = Texts {
         nik_regency: "NIK tidak valid: empat angka pertama bukan kode kabupaten/kota",
         nik_birth_date: "NIK tidak valid: angka ke-7 sampai ke-12 bukan tanggal lahir",
         nik_serial: "NIK tidak valid: empat angka terakhir tidak boleh 0000",
+        nik_in_progress: "NIK ini sudah dipakai dalam permohonan lain yang sedang berjalan. Bila permohonan itu milik \
+                          Anda, lanjutkan dari halaman Akun di akun yang Anda pakai untuk memulainya. Bila bukan, \
+                          hubungi kantor Disdukcapil.",
         kk_length: "Nomor KK harus 16 angka",
         kk_digits: "Nomor KK hanya berisi angka",
         kk_district: "Nomor KK tidak valid: enam angka pertama bukan kode kecamatan",
         kk_date: "Nomor KK tidak valid: angka ke-7 sampai ke-12 bukan tanggal",
-        name: "{field} hanya boleh berisi huruf, spasi, titik, koma, tanda petik, dan tanda hubung",
+        name: "{field} hanya boleh berisi huruf Latin (boleh beraksen), spasi, titik, koma, tanda petik, dan tanda \
+               hubung",
+        name_as_written: "Tulis {field} dengan huruf Latin, seperti tertulis di paspor atau KITAP (bagi WNI: di Kartu \
+                          Keluarga). Huruf beraksen boleh, misalnya ễ, ñ, ø; selain huruf hanya spasi, titik, koma, \
+                          tanda petik, dan tanda hubung.",
         date: "{field} harus tanggal yang benar",
         birth_date_conflict: "Tanggal lahir tidak sesuai dengan NIK. Menurut NIK, tanggal lahir Anda {date}. \
                               Periksa NIK atau tanggal lahir.",

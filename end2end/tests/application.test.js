@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, phonePage, hydrated, check } from './support.js';
-import { signIn } from './citizen.js';
+import { signIn, womanNik } from './citizen.js';
 import { pdf, png, bigPhoto } from './files.js';
 import { bookMoveAndCancel } from './appointment.js';
 
@@ -136,19 +136,22 @@ async function journey(page, { kind, mode, nik, name, birthDate, foreigner }) {
   return id;
 }
 
+// One application in progress per NIK, from any account: each journey's applicant is another person, with their
+// own NIK (see womanNik: serials 2, 3, 12 and 13 are this file's).
 const people = [
-  { kind: 'WNI', nik: '1403094508060002', name: 'Siti Aminah', birthDate: '2006-08-05', foreigner: false },
-  { kind: 'WNA', nik: '1403096503900003', name: 'Nur Aisyah binti Ahmad', birthDate: '1990-03-25', foreigner: true },
+  { kind: 'WNI', name: 'Siti Aminah', birthDate: '2006-08-05', foreigner: false, serials: [2, 12] },
+  { kind: 'WNA', name: 'Nur Aisyah binti Ahmad', birthDate: '1990-03-25', foreigner: true, serials: [3, 13] },
 ];
 const firstApplications = [];
 
 for (const javaScript of [false, true]) {
   const mode = javaScript ? 'JavaScript on' : 'JavaScript off';
-  for (const person of people) {
+  for (const { serials, ...person } of people) {
     test(`a ${person.kind} applicant goes from the landing page to the confirmation and books (${mode})`, async () => {
       const page = await phonePage(browser, { javaScript });
       await signIn(page, `${person.kind.toLowerCase()}.${javaScript ? 'js' : 'nojs'}.${Date.now()}@contoh.id`);
-      const id = await journey(page, { ...person, mode });
+      const nik = womanNik(person.birthDate, serials[javaScript ? 1 : 0]);
+      const id = await journey(page, { ...person, nik, mode });
       firstApplications.push(id);
       await page.context().close();
     });

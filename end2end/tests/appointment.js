@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { hydrated, check } from './support.js';
 
 /** Waits for the page the last click led to (a load without JavaScript, a route change with it). */
-async function settled(page, urlPart) {
+export async function settled(page, urlPart) {
   await page.waitForURL((url) => url.href.includes(urlPart));
   await page.locator('h1').waitFor();
   if (page.javaScript) await hydrated(page);
@@ -17,8 +17,9 @@ async function download(page, name) {
   return readFile(await file.path());
 }
 
-/** Chooses a place, the `nth` open day, and the time that starts at `time`; returns the day's label. */
-async function choose(page, { place, nth, time, button, label }) {
+/** Chooses a place, the `nth` open day, and the time that starts at `time`; returns the day's label and the day
+ *  as YYYY-MM-DD (from the page's address). */
+export async function choose(page, { place, nth, time, button, label }) {
   await page.getByRole('link', { name: place }).click();
   await settled(page, 'lokasi=');
   await check(page, label(`the appointment: days (${button})`));
@@ -26,6 +27,7 @@ async function choose(page, { place, nth, time, button, label }) {
   const dayLabel = (await day.locator('.choice__name').textContent()).trim();
   await day.click();
   await settled(page, 'tanggal=');
+  const iso = new URL(page.url()).searchParams.get('tanggal');
   await check(page, label(`the appointment: times (${button})`));
   const radio = page.getByLabel(new RegExp(`^${time} – `));
   await radio.check();
@@ -41,7 +43,7 @@ async function choose(page, { place, nth, time, button, label }) {
   // When moving, the panel is there already: wait until it shows the new time.
   await page.locator('#jadwal-anda', { hasText: `${time} – ` }).waitFor();
   if (page.javaScript) await hydrated(page);
-  return dayLabel;
+  return { dayLabel, day: iso };
 }
 
 export async function bookMoveAndCancel(page, { foreigner, label }) {
@@ -57,7 +59,7 @@ export async function bookMoveAndCancel(page, { foreigner, label }) {
   }
   const place = foreigner ? /Kantor Dinas/ : /Kantor Camat Bengkalis/;
 
-  const firstDay = await choose(page, { place, nth: 2, time: '08:00', button: 'Pesan jadwal', label });
+  const { dayLabel: firstDay } = await choose(page, { place, nth: 2, time: '08:00', button: 'Pesan jadwal', label });
   const booked = await page.textContent('#jadwal-anda');
   assert.ok(booked.includes(firstDay) && booked.includes('08:00 – 08:15 WIB'), `booked: ${booked}`);
   assert.ok(booked.includes(foreigner ? 'KITAP asli' : 'Kartu Keluarga (KK) asli'), 'what to bring');
@@ -68,7 +70,7 @@ export async function bookMoveAndCancel(page, { foreigner, label }) {
   const ics = (await download(page, 'Tambahkan ke kalender (.ics)')).toString();
   assert.match(ics, /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T010000Z/, '08:00 WIB in the calendar file');
 
-  const movedDay = await choose(page, { place, nth: 3, time: '09:00', button: 'Pindahkan ke jam ini', label });
+  const { dayLabel: movedDay } = await choose(page, { place, nth: 3, time: '09:00', button: 'Pindahkan ke jam ini', label });
   const moved = await page.textContent('#jadwal-anda');
   assert.ok(moved.includes(movedDay) && moved.includes('09:00 – 09:15 WIB'), `moved: ${moved}`);
   assert.ok(!moved.includes('08:00 – 08:15 WIB'), 'the old time is gone');

@@ -19,6 +19,15 @@ export async function signIn(page, email) {
   await page.waitForURL('**/akun');
 }
 
+/** A valid NIK of a woman born on `birthDate` (YYYY-MM-DD): the region 14.03.09, the birth date as DDMMYY with 40
+ *  added to the day, and `serial` (1 to 9999). One application in progress per NIK holds across accounts, and every
+ *  test file talks to the same server: each applicant of the suite has their own serial. */
+export function womanNik(birthDate, serial) {
+  const [year, month, day] = birthDate.split('-');
+  assert.ok(serial >= 1 && serial <= 9999, `serial ${serial}`);
+  return `140309${Number(day) + 40}${month}${year.slice(2)}${String(serial).padStart(4, '0')}`;
+}
+
 // These requests come from Node, not from a page: they say which site they come from, as a browser would, or the
 // portal refuses them as cross-site.
 const SAME_ORIGIN = { origin: new URL(BASE_URL).origin };

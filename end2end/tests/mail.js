@@ -16,7 +16,7 @@ export async function codeSentTo(to, { after = 0 } = {}) {
       const text = fs.readFileSync(path.join(MAIL_DIR, file), 'utf8');
       if (text.split('\r\n')[0].trim() !== `X-Envelope-To: ${to}`) continue;
       // Other messages (a registration number has six digits too) are not codes.
-      if (!CODE_SUBJECTS.some((s) => text.includes(`\r\nSubject: ${s}\r\n`))) continue;
+      if (!CODE_SUBJECTS.includes(subjectOf(text))) continue;
       const body = text.split('\r\n\r\n').slice(1).join('\n');
       const code = body.match(/\b(\d{6})\b/);
       if (code) return code[1];
@@ -24,6 +24,18 @@ export async function codeSentTo(to, { after = 0 } = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no code was mailed to ${to}`);
+}
+
+/** The message's subject as written: a long header is folded over several lines (RFC 5322: a line break before
+ *  a space), and non-ASCII text comes as encoded words (RFC 2047). */
+function subjectOf(text) {
+  const headers = text.split('\r\n\r\n')[0].replace(/\r\n(?=[ \t])/g, '');
+  const raw = headers.match(/(?:^|\r\n)Subject: ([^\r\n]*)/)?.[1];
+  if (raw === undefined) return undefined;
+  return raw.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, encoding, word) => (encoding.toLowerCase() === 'b'
+    ? Buffer.from(word, 'base64')
+    : Buffer.from(word.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, h) => String.fromCharCode(parseInt(h, 16))), 'latin1')
+  ).toString('utf8'));
 }
 
 /** The decoded body of a stored message (quoted-printable, as lettre writes non-ASCII or long lines). */
@@ -43,10 +55,20 @@ export async function mailTo(to, subject) {
     for (const file of files.reverse()) {
       const text = fs.readFileSync(path.join(MAIL_DIR, file), 'utf8');
       if (text.split('\r\n')[0].trim() !== `X-Envelope-To: ${to}`) continue;
-      const found = text.match(/\r\nSubject: ([^\r\n]*)\r\n/);
-      if (found && found[1].includes(subject)) return { subject: found[1], body: bodyOf(text) };
+      const found = subjectOf(text);
+      if (found?.includes(subject)) return { subject: found, body: bodyOf(text) };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no message about "${subject}" was sent to ${to}`);
+}
+
+/** The subjects of every message to `to` so far, without waiting: to tell that one was not sent. */
+export function subjectsTo(to) {
+  if (!MAIL_DIR) throw new Error('MAIL_DIR is not set: run the browser tests through scripts/end2end.sh');
+  const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')).sort() : [];
+  return files
+    .map((file) => fs.readFileSync(path.join(MAIL_DIR, file), 'utf8'))
+    .filter((text) => text.split('\r\n')[0].trim() === `X-Envelope-To: ${to}`)
+    .map((text) => subjectOf(text) ?? '');
 }

@@ -2,99 +2,28 @@
 // its one-time link as ADMIN_LINK); every account enrols by scanning its TOTP secret, which the test computes as an
 // authenticator app would. An operator approves one application and returns another, whose applicant reads the
 // reason, corrects and submits again; a supervisor takes one application to issued, one through a duplicate
-// identity and clarification to issued, and one to a 1:1 mismatch at handover. The applicants' pages show each
-// step. Every console page is axe-clean on a phone-sized screen.
+// identity and clarification to issued, and one to a 1:1 mismatch at handover, whose withheld card goes back to
+// Kemendagri under a recorded reference. Every applicant lives at Kecamatan Bengkalis: their printed card is sent
+// to Kantor Camat Bengkalis, whose operator marks its arrival. The applicants' pages show each step. Every
+// console page is axe-clean on a phone-sized screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { launch, phonePage, check } from './support.js';
-import { signIn, submittedApplication } from './citizen.js';
+import { launch, phonePage, hydrated, check } from './support.js';
+import { signIn, submittedApplication, womanNik } from './citizen.js';
 import { mailTo } from './mail.js';
+import { enrol, staffSignIn, createAccount, open, step, blankCards, addBlankCards } from './staff.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const PASSWORD = 'kata sandi panjang sekali';
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238, as an authenticator app computes it; `ahead` steps after the current 30 seconds. */
-function totp(secret, ahead = 0) {
-  const step = Math.floor(Date.now() / 1000 / 30) + ahead;
-  const counter = Buffer.alloc(8);
-  counter.writeBigInt64BE(BigInt(step));
-  const digest = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = digest[19] & 0x0f;
-  const number = (digest.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-  return String(number).padStart(6, '0');
-}
-
-/** Opens an enrolment link, chooses the password and proves the secret with the current code. */
-async function enrol(page, link, label) {
-  await page.goto(link);
-  await check(page, `enrolment (${label})`);
-  const secret = await page.getAttribute('[data-secret]', 'data-secret');
-  await page.getByLabel('Kata sandi').fill(PASSWORD);
-  await page.getByLabel('Kode dari aplikasi autentikator').fill(totp(secret));
-  await page.getByRole('button', { name: 'Aktifkan' }).click();
-  await page.getByText('Akun aktif. Silakan masuk.').waitFor();
-  return secret;
-}
-
-/** Signs in with the next code: the current one was spent by the enrolment, and a code works once. */
-async function staffSignIn(page, username, secret) {
-  await page.goto('/petugas/masuk');
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(PASSWORD);
-  await page.getByLabel('Kode dari aplikasi autentikator').fill(totp(secret, 1));
-  await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.waitForURL((url) => new URL(url).pathname === '/petugas' || new URL(url).pathname === '/petugas/akun');
-}
-
-async function createAccount(page, { username, name, role, point }) {
-  await page.goto('/petugas/akun');
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Nama lengkap').fill(name);
-  await page.selectOption('#role', role);
-  if (point) await page.selectOption('#point', point);
-  await page.getByRole('button', { name: 'Buat', exact: true }).click();
-  const link = (await page.textContent('.enrolment-link')).trim();
-  assert.match(link, /\/petugas\/daftar\/[0-9a-f]{32}$/);
-  return link;
-}
-
-/** Finds an application by the registration number on the applicant's form, as the QR scanner types it. */
-async function open(page, reference) {
-  await page.goto('/petugas');
-  await page.getByLabel('Nomor registrasi atau NIK').fill(reference);
-  await page.getByRole('button', { name: 'Cari', exact: true }).click();
-  await page.waitForURL('**/petugas/permohonan/**');
-}
-
-/** Claims the application and takes one step; `value` fills the step's field (a string) or ticks it (true). */
-async function step(page, reference, code, button, value) {
-  await open(page, reference);
-  const claim = page.getByRole('button', { name: 'Klaim permohonan ini' });
-  if (await claim.count()) await claim.click();
-  if (typeof value === 'string') await page.fill(`#langkah-${code}`, value);
-  if (value === true) await page.check(`#langkah-${code}`);
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await page.getByText('Langkah tercatat.').waitFor();
-}
-
 const STATUS = {
   submitted: 'Terkirim, menunggu pemeriksaan', returned: 'Dikembalikan untuk diperbaiki', approved: 'Disetujui',
   recorded: 'Sudah direkam', identifying: 'Dalam identifikasi', clarification: 'Perlu klarifikasi',
-  personalizing: 'Sedang dicetak', ready: 'Siap diambil', issued: 'Sudah diterima',
+  personalizing: 'Sedang dicetak', distributing: 'Sedang dikirim ke tempat pelayanan', ready: 'Siap diambil',
+  issued: 'Sudah diterima',
 };
+const POINT = 'Kantor Camat Bengkalis';
 
 const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober',
   'November', 'Desember'];
@@ -121,6 +50,7 @@ function workingDaysAfter(day, n, daysOff) {
 
 async function citizenSees(citizen, id, statuses, label) {
   await citizen.goto(`/permohonan/${id}`);
+  if (citizen.javaScript) await hydrated(citizen);
   const history = await citizen.textContent('.timeline');
   for (const s of statuses) assert.ok(history.includes(STATUS[s]), `${label}: the applicant's history shows ${STATUS[s]}`);
   await check(citizen, label);
@@ -130,10 +60,11 @@ test('operators review and supervisors run the card process to issued, through c
   assert.ok(process.env.ADMIN_LINK, 'scripts/end2end.sh creates the first admin and passes its link');
   const stamp = Date.now();
 
-  // Four applicants submit; each keeps their own browser to follow their application.
+  // Four applicants submit; each keeps their own browser to follow their application. Each is another person,
+  // with their own NIK: one application in progress per NIK holds across accounts and test files.
   const citizens = {};
   const people = [
-    ['approve', '1403094508060002', 'Siti Aminah', '2006-08-05'],
+    ['approve', womanNik('2006-08-05', 22), 'Siti Aminah', '2006-08-05'],
     ['return', '1403095203950004', 'Dewi Lestari', '1995-03-12'],
     ['duplicate', '1403096704880005', 'Rahmawati', '1988-04-27'],
     ['mismatch', '1403094101000006', 'Nurul Huda', '2000-01-01'],
@@ -176,11 +107,12 @@ test('operators review and supervisors run the card process to issued, through c
   await check(operator, 'the queue');
   const queue = await operator.textContent('main');
   for (const key of Object.keys(citizens)) assert.ok(queue.includes(citizens[key].reference), `the queue lists ${key}`);
-  assert.ok(queue.includes('1403********0002') && !queue.includes('1403094508060002'), 'the queue masks the NIK');
+  const approveNik = womanNik('2006-08-05', 22);
+  assert.ok(queue.includes('1403********0022') && !queue.includes(approveNik), 'the queue masks the NIK');
 
   // The operator approves one and returns another with a reason.
   await open(operator, citizens.approve.reference);
-  assert.ok((await operator.textContent('main')).includes('1403094508060002'), 'the detail shows the whole NIK');
+  assert.ok((await operator.textContent('main')).includes(approveNik), 'the detail shows the whole NIK');
   await check(operator, 'an application to review');
   await step(operator, citizens.approve.reference, 'approve', 'Setujui');
   await check(operator, 'a step recorded');
@@ -200,17 +132,16 @@ test('operators review and supervisors run the card process to issued, through c
   await citizenSees(returned, citizens.return.id, ['submitted', 'returned'], 'the corrected application');
   await step(operator, citizens.return.reference, 'approve', 'Setujui');
 
-  // The supervisor records blank cards, then runs the process.
+  // The supervisor records blank cards, then runs the process. (Other test files may have used blanks before.)
   const supervisor = await phonePage(browser, { javaScript: false });
   await staffSignIn(supervisor, `kepala${stamp}`, await enrol(supervisor, supervisorLink, 'supervisor'));
-  await supervisor.goto('/petugas/blangko');
-  await supervisor.getByRole('textbox', { name: /Perubahan/ }).fill('100');
-  await supervisor.getByLabel('Keterangan').fill('Kiriman Kemendagri');
-  await supervisor.getByRole('button', { name: 'Catat' }).click();
-  assert.equal(await supervisor.getAttribute('[data-stock]', 'data-stock'), '100');
+  const stockBefore = await blankCards(supervisor);
+  await addBlankCards(supervisor, 100);
+  assert.equal(await supervisor.getAttribute('[data-stock]', 'data-stock'), String(stockBefore + 100));
   await check(supervisor, 'blank cards');
 
-  const toPersonalizing = async (reference, afis, citizen) => {
+  // Printed, sent to the applicant's district point, and marked arrived there by that point's operator.
+  const toReady = async (reference, afis, citizen) => {
     await step(supervisor, reference, 'record', 'Perekaman selesai', true);
     if (citizen) {
       // The applicant's page promises the card fourteen working days after the recording.
@@ -232,9 +163,25 @@ test('operators review and supervisors run the card process to issued, through c
       }
       await step(supervisor, reference, 'clarification_resolved', 'Klarifikasi: selesai');
     }
-    await step(supervisor, reference, 'card_ready', 'Kartu dicetak dan ada di tempat layanan');
+    // A citizen of a district is not handed the card at the Dinas: the one way on is to send it to their point.
+    await open(supervisor, reference);
+    await supervisor.getByRole('button', { name: 'Klaim permohonan ini' }).click();
+    await supervisor.getByRole('button', { name: 'Kartu dicetak dan dikirim ke tempat layanan' }).waitFor();
+    assert.equal(await supervisor.getByRole('button', { name: 'Kartu dicetak dan ada di tempat layanan' }).count(), 0,
+      'no "card at the service point" for a card that must travel');
+    assert.ok((await supervisor.textContent('main')).includes(`Kartu dikirim ke: ${POINT}`), 'the step names the point');
+    await step(supervisor, reference, 'distribute', 'Kartu dicetak dan dikirim ke tempat layanan');
+    assert.ok((await supervisor.textContent('main')).includes(`Kartu sedang dikirim ke ${POINT}.`), 'the console says where it goes');
+    if (citizen) {
+      await citizen.page.goto(`/permohonan/${citizen.id}`);
+      const main = await citizen.page.textContent('main');
+      assert.ok(main.includes(STATUS.distributing), main);
+      assert.ok(main.includes(`sedang dikirim ke ${POINT}`), `the applicant reads where the card goes: ${main}`);
+      await check(citizen.page, 'a card on its way to the district point');
+    }
+    await step(operator, reference, 'card_arrived', 'Kartu tiba di tempat layanan');
   };
-  await toPersonalizing(citizens.approve.reference, 'single', citizens.approve);
+  await toReady(citizens.approve.reference, 'single', citizens.approve);
   // Ready: the page says so, within the promise, with the form to bring; the applicant got each message.
   const ready = citizens.approve.page;
   await ready.goto(`/permohonan/${citizens.approve.id}`);
@@ -243,29 +190,44 @@ test('operators review and supervisors run the card process to issued, through c
   await ready.getByRole('link', { name: 'Unduh formulir permohonan (PDF)' }).waitFor();
   await check(ready, 'a card ready to collect');
   const email = citizens.approve.email;
-  for (const subject of ['diterima', 'disetujui: pilih jadwal perekaman', 'siap diambil']) {
+  for (const subject of ['diterima', 'disetujui: pilih jadwal perekaman', `sedang dikirim ke ${POINT}`, 'siap diambil']) {
     const mail = await mailTo(email, subject);
     assert.ok(mail.subject.includes(citizens.approve.reference), `${subject}: names the registration number`);
-    assert.ok(!mail.body.includes('1403094508060002') && !/https?:\/\//.test(mail.body), `${subject}: no NIK, no link`);
+    assert.ok(!mail.body.includes(approveNik) && !/https?:\/\//.test(mail.body), `${subject}: no NIK, no link`);
   }
   await step(supervisor, citizens.approve.reference, 'handover_match', 'Penyerahan: sidik jari cocok, kartu diserahkan', true);
   await mailTo(email, 'sudah diserahkan');
   await check(supervisor, 'an issued application and its history');
   await citizenSees(citizens.approve.page, citizens.approve.id,
-    ['submitted', 'approved', 'recorded', 'identifying', 'personalizing', 'ready', 'issued'], 'issued, with JavaScript');
+    ['submitted', 'approved', 'recorded', 'identifying', 'personalizing', 'distributing', 'ready', 'issued'],
+    'issued, with JavaScript');
 
-  await toPersonalizing(citizens.duplicate.reference, 'duplicate', citizens.duplicate);
+  await toReady(citizens.duplicate.reference, 'duplicate', citizens.duplicate);
   await step(supervisor, citizens.duplicate.reference, 'handover_match', 'Penyerahan: sidik jari cocok, kartu diserahkan', true);
   await citizenSees(citizens.duplicate.page, citizens.duplicate.id,
-    ['approved', 'recorded', 'identifying', 'clarification', 'personalizing', 'ready', 'issued'], 'issued after clarification');
+    ['approved', 'recorded', 'identifying', 'clarification', 'personalizing', 'distributing', 'ready', 'issued'],
+    'issued after clarification');
 
-  await toPersonalizing(citizens.mismatch.reference, 'single');
-  await step(supervisor, citizens.mismatch.reference, 'handover_mismatch', 'Penyerahan: sidik jari tidak cocok', true);
-  await citizenSees(citizens.mismatch.page, citizens.mismatch.id, ['ready', 'clarification'], 'a 1:1 mismatch at handover');
+  // A 1:1 mismatch at handover: the card is withheld and goes back to Kemendagri under the reference typed in.
+  await toReady(citizens.mismatch.reference, 'single');
+  await open(supervisor, citizens.mismatch.reference);
+  await supervisor.getByRole('button', { name: 'Klaim permohonan ini' }).click();
+  await check(supervisor, 'a card ready at its point, with the handover steps');
+  const returnReference = `BA-${stamp}/KTP/017`;
+  await step(supervisor, citizens.mismatch.reference, 'handover_mismatch', 'Penyerahan: sidik jari tidak cocok',
+    { nomor: returnReference, tick: true });
+  const recorded = await supervisor.textContent('main');
+  assert.ok(recorded.includes(`Kartu dikembalikan ke Kemendagri untuk dimusnahkan: ${returnReference}`),
+    `the history records the withheld card's return: ${recorded}`);
+  await check(supervisor, 'a withheld card returned to Kemendagri');
+  await citizenSees(citizens.mismatch.page, citizens.mismatch.id, ['distributing', 'ready', 'clarification'], 'a 1:1 mismatch at handover');
+  const withheld = await citizens.mismatch.page.textContent('main');
+  assert.ok(withheld.includes('kartu itu ditahan dan dikembalikan ke Kemendagri untuk dimusnahkan'), withheld);
+  assert.ok(!withheld.includes('Pemeriksaan identitas pusat menemukan data'), 'not explained as an AFIS duplicate');
+  assert.ok((await mailTo(citizens.mismatch.email, 'tidak dapat diserahkan')).body.includes('dikembalikan ke Kemendagri'));
 
-  // Two blanks went into cards handed over, one into the withheld card: 97 left.
-  await supervisor.goto('/petugas/blangko');
-  assert.equal(await supervisor.getAttribute('[data-stock]', 'data-stock'), '97');
+  // Two blanks went into cards handed over, one into the withheld card (not given back): 97 of the 100 left.
+  assert.equal(await blankCards(supervisor), stockBefore + 97);
 
   // Every view was logged; the supervisor reads the log, the counter shows the day.
   await supervisor.goto(`/petugas/log-akses?nomor=${citizens.mismatch.reference}`);

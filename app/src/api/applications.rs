@@ -82,8 +82,13 @@ pub struct ApplicationView {
     pub promise: Option<crate::domain::tracking::Promise>,
     /// A foreign resident's KITAP (and so card) expiry, when it is time to renew.
     pub renewal_due: Option<Date>,
+    /// While the card is on its way to the service point that hands it over (`distributing`): that point's name.
+    pub handover_point: Option<String>,
     /// The applicant's complaints about this application, oldest first.
     pub complaints: Vec<ComplaintView>,
+    /// A foreign resident's card is valid until their KITAP expires: that day, as stored at submission (`None`
+    /// for a citizen, or before the application is submitted).
+    pub card_valid_until: Option<Date>,
 }
 
 /// A complaint as its applicant sees it.
@@ -175,7 +180,8 @@ pub mod ssr {
 #[server(endpoint = "permohonan/daftar")]
 pub async fn my_applications() -> Result<Vec<ApplicationSummary>, AppError> {
     let (account, port) = ssr::signed_in().await?;
-    port.list(&account).await
+    // A list that cannot be read is the server's failure (503 on the account page), never an empty list.
+    port.list(&account).await.map_err(crate::api::form::ssr::reject)
 }
 
 /// One application of the signed-in account; `NotFound` for anyone else's.

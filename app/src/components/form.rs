@@ -143,6 +143,7 @@ fn issue_message(t: &Texts, field: &str, issue: Issue) -> String {
             NikError::Serial => p.nik_serial,
         }
         .to_owned(),
+        Issue::NikInProgress => p.nik_in_progress.to_owned(),
         Issue::NoKk(e) => match e {
             NoKkError::Length => p.kk_length,
             NoKkError::NotDigits => p.kk_digits,
@@ -151,6 +152,7 @@ fn issue_message(t: &Texts, field: &str, issue: Issue) -> String {
         }
         .to_owned(),
         Issue::Name => with_field(p.name),
+        Issue::NameAsWritten => with_field(p.name_as_written),
         Issue::Date => with_field(p.date),
         Issue::BirthDateConflictsWithNik { year, month, day } => {
             p.birth_date_conflict.replace("{date}", &long_date(t, year, month, day))

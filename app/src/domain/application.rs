@@ -10,6 +10,7 @@ use super::{
     date::Date,
     eligibility::{check_age, check_kitap, EligibilityError, KitapStatus, MaritalStatus},
     identifier::Identifier,
+    names,
     nik::{Nik, NikError, NoKk, NoKkError, Sex},
 };
 use serde::{Deserialize, Serialize};
@@ -68,12 +69,14 @@ pub enum Status {
     Identifying,
     Clarification,
     Personalizing,
+    /// A citizen's card, personalized at the Dinas, is on its way to the service point that hands it over.
+    Distributing,
     Ready,
     Issued,
 }
 
 impl Status {
-    pub const ALL: [Status; 11] = [
+    pub const ALL: [Status; 12] = [
         Status::Draft,
         Status::Submitted,
         Status::Returned,
@@ -83,6 +86,7 @@ impl Status {
         Status::Identifying,
         Status::Clarification,
         Status::Personalizing,
+        Status::Distributing,
         Status::Ready,
         Status::Issued,
     ];
@@ -98,6 +102,7 @@ impl Status {
             Status::Identifying => "identifying",
             Status::Clarification => "clarification",
             Status::Personalizing => "personalizing",
+            Status::Distributing => "distributing",
             Status::Ready => "ready",
             Status::Issued => "issued",
         }
@@ -274,8 +279,14 @@ pub enum Issue {
         max: usize,
     },
     Nik(NikError),
+    /// Another application in progress (not rejected, not issued), from this account or another, states this NIK.
+    /// The message says what to do and never whose it is or how far it got.
+    NikInProgress,
     NoKk(NoKkError),
     Name,
+    /// A name or place of birth with a character the card cannot print (another script, a digit, a symbol): it is
+    /// to be written in Latin letters, as the passport, KITAP or family card has it. See [`names`].
+    NameAsWritten,
     Date,
     /// The date of birth differs from the one the NIK encodes (`day`-`month`-`year`).
     BirthDateConflictsWithNik {
@@ -370,12 +381,11 @@ fn text(input: &Answers, field: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Letters (any script), spaces, and the marks names carry: apostrophe, dot, comma, hyphen.
-fn is_name(value: &str) -> bool {
-    value.chars().any(char::is_alphabetic)
-        && value
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '.' | ',' | '-' | '’'))
+/// `value` in normal form C if it is a name the card can print (Latin letters with any diacritics, spaces, and the
+/// marks names carry: apostrophe, dot, comma, hyphen), else `None`. See [`names`].
+fn name(value: &str) -> Option<String> {
+    let value = names::normalise(value);
+    names::is_name(&value).then_some(value)
 }
 
 /// Normalises a choice so that `Belum Kawin`, `belum_kawin` and `BELUM KAWIN` are one answer.
@@ -501,17 +511,18 @@ pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issu
             .map(|n| n.as_str().to_owned())
             .map_err(Issue::Nik),
         "no_kk" => NoKk::parse(value).map(|n| n.as_str().to_owned()).map_err(Issue::NoKk),
+        // Counted once composed: a name typed with combining accents is no longer than the same name typed whole.
         "full_name" => {
-            limit(60, value)?;
-            is_name(value).then(|| value.to_uppercase()).ok_or(Issue::Name)
+            limit(60, &names::normalise(value))?;
+            name(value).map(|v| v.to_uppercase()).ok_or(Issue::NameAsWritten)
         }
         "birth_place" => {
-            limit(50, value)?;
-            is_name(value).then(|| value.to_uppercase()).ok_or(Issue::Name)
+            limit(50, &names::normalise(value))?;
+            name(value).map(|v| v.to_uppercase()).ok_or(Issue::NameAsWritten)
         }
         "occupation" => {
-            limit(60, value)?;
-            is_name(value).then(|| value.to_owned()).ok_or(Issue::Name)
+            limit(60, &names::normalise(value))?;
+            name(value).ok_or(Issue::Name)
         }
         "street" => {
             limit(100, value)?;
@@ -771,7 +782,7 @@ pub(crate) mod tests {
             vec![
                 ("nik", Issue::Nik(NikError::Serial)),
                 ("no_kk", Issue::Missing),
-                ("full_name", Issue::Name)
+                ("full_name", Issue::NameAsWritten)
             ]
         );
     }

@@ -4,12 +4,34 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A valid Gregorian date. Ordered chronologically.
+/// A valid Gregorian date between [`Date::MIN`] and [`Date::MAX`]. Ordered chronologically.
+///
+/// On the wire (server functions, anything stored as JSON) it is `{"year":2026,"month":11,"day":21}`; reading it
+/// back goes through [`Date::new`], so a date that does not exist (30 February, month 13, year 0) is a
+/// deserialization error, never a `Date`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "DateFields")]
 pub struct Date {
     year: i32,
     month: u8,
     day: u8,
+}
+
+/// The serialized form of a [`Date`], before [`Date::new`] has checked it.
+#[derive(Deserialize)]
+struct DateFields {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl TryFrom<DateFields> for Date {
+    type Error = String;
+
+    fn try_from(f: DateFields) -> Result<Date, String> {
+        Date::new(f.year, f.month, f.day)
+            .ok_or_else(|| format!("not a date: {:04}-{:02}-{:02}", f.year, f.month, f.day))
+    }
 }
 
 pub fn is_leap(year: i32) -> bool {
@@ -27,6 +49,19 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl Date {
+    /// The first date there is: 1 January of year 1.
+    pub const MIN: Date = Date {
+        year: 1,
+        month: 1,
+        day: 1,
+    };
+    /// The last date there is: 31 December 9999.
+    pub const MAX: Date = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+    };
+
     /// `None` unless the date exists (30 February does not; 29 February only in leap years).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
@@ -80,7 +115,12 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
-    pub fn from_days_since_epoch(days: i64) -> Date {
+    /// The date `days` after 1970-01-01, or `None` outside [`Date::MIN`] … [`Date::MAX`].
+    pub fn checked_from_days_since_epoch(days: i64) -> Option<Date> {
+        if !(Date::MIN.days_since_epoch()..=Date::MAX.days_since_epoch()).contains(&days) {
+            return None;
+        }
+        // Howard Hinnant's civil_from_days; in range, every intermediate value is small.
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
@@ -90,11 +130,25 @@ impl Date {
         let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+        Some(Date { year, month, day })
     }
 
+    /// The date `days` after 1970-01-01, saturating: [`Date::MIN`] before it, [`Date::MAX`] after it.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let days = days.clamp(Date::MIN.days_since_epoch(), Date::MAX.days_since_epoch());
+        Date::checked_from_days_since_epoch(days).unwrap_or(Date::MAX)
+    }
+
+    /// `days` later (earlier when negative), or `None` past [`Date::MIN`] or [`Date::MAX`].
+    pub fn checked_add_days(self, days: i64) -> Option<Date> {
+        Date::checked_from_days_since_epoch(self.days_since_epoch().checked_add(days)?)
+    }
+
+    /// `days` later (earlier when negative), saturating at [`Date::MIN`] and [`Date::MAX`]: the portal's
+    /// callers add a few days or weeks to today, a booking or an expiry, never near the bounds, and a bound is a
+    /// safe answer where a panic or an invalid date is not.
     pub fn add_days(self, days: i64) -> Date {
-        Date::from_days_since_epoch(self.days_since_epoch() + days)
+        Date::from_days_since_epoch(self.days_since_epoch().saturating_add(days))
     }
 
     /// 0 Monday … 6 Sunday.
@@ -151,8 +205,72 @@ mod tests {
             Date::new(2024, 2, 28).unwrap().add_days(1),
             Date::new(2024, 2, 29).unwrap()
         );
-        for days in [-800_000, -1, 0, 1, 20_000, 2_900_000] {
+        for days in [-719_162, -1, 0, 1, 20_000, 2_932_896] {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
         }
+    }
+
+    #[test]
+    fn day_arithmetic_stays_in_range() {
+        assert_eq!(Date::MIN.days_since_epoch(), -719_162);
+        assert_eq!(Date::MAX.days_since_epoch(), 2_932_896);
+        assert_eq!(Date::MAX.checked_add_days(1), None);
+        assert_eq!(Date::MIN.checked_add_days(-1), None);
+        assert_eq!(Date::MAX.checked_add_days(-1), Date::new(9999, 12, 30));
+        assert_eq!(Date::MIN.checked_add_days(i64::MAX), None, "no overflow");
+        assert_eq!(Date::MAX.checked_add_days(i64::MIN), None, "no overflow");
+        assert_eq!(Date::MAX.add_days(1), Date::MAX);
+        assert_eq!(Date::MAX.add_days(i64::MAX), Date::MAX);
+        assert_eq!(Date::MIN.add_days(-1), Date::MIN);
+        assert_eq!(Date::MIN.add_days(i64::MIN), Date::MIN);
+        assert_eq!(Date::from_days_since_epoch(i64::MIN), Date::MIN);
+        assert_eq!(Date::from_days_since_epoch(i64::MAX), Date::MAX);
+        assert_eq!(Date::checked_from_days_since_epoch(-719_163), None);
+        assert_eq!(Date::checked_from_days_since_epoch(2_932_897), None);
+        // Every date the arithmetic gives is one `Date::new` accepts.
+        for days in [
+            i64::MIN,
+            -800_000,
+            -719_163,
+            -719_162,
+            0,
+            2_932_896,
+            2_932_897,
+            3_000_000,
+            i64::MAX,
+        ] {
+            let d = Date::from_days_since_epoch(days);
+            assert_eq!(Date::new(d.year(), d.month(), d.day()), Some(d), "{days}");
+        }
+    }
+
+    #[cfg(any(feature = "ssr", feature = "hydrate"))]
+    #[test]
+    fn serializes_as_before_and_deserializes_only_real_dates() {
+        let d = Date::new(2026, 11, 21).unwrap();
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json, r#"{"year":2026,"month":11,"day":21}"#,
+            "the wire format is unchanged"
+        );
+        assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), d);
+        for bad in [
+            r#"{"year":2026,"month":2,"day":30}"#,
+            r#"{"year":2025,"month":2,"day":29}"#,
+            r#"{"year":2026,"month":13,"day":1}"#,
+            r#"{"year":2026,"month":0,"day":1}"#,
+            r#"{"year":2026,"month":1,"day":0}"#,
+            r#"{"year":0,"month":1,"day":1}"#,
+            r#"{"year":10000,"month":1,"day":1}"#,
+            r#"{"year":-5,"month":1,"day":1}"#,
+            r#"{"year":2026,"month":1}"#,
+        ] {
+            assert!(serde_json::from_str::<Date>(bad).is_err(), "{bad}");
+        }
+        let leap: Date = serde_json::from_str(r#"{"year":2024,"month":2,"day":29}"#).unwrap();
+        assert_eq!(leap, Date::new(2024, 2, 29).unwrap());
+        // Inside another value too (a server function's answer, an option).
+        assert!(serde_json::from_str::<Option<Date>>(r#"{"year":2026,"month":2,"day":30}"#).is_err());
+        assert_eq!(serde_json::from_str::<Option<Date>>("null").unwrap(), None);
     }
 }

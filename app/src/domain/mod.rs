@@ -4,12 +4,14 @@
 pub mod application;
 pub mod booking;
 pub mod calendar;
+pub mod codes;
 pub mod complaint;
 pub mod countries;
 pub mod date;
 pub mod eligibility;
 pub mod identifier;
 pub mod local_path;
+pub mod names;
 pub mod nik;
 pub mod office;
 pub mod process;

@@ -2,8 +2,30 @@
 //! which role, with which data. The staff console moves it; the citizen's pages explain it. Every step either
 //! gives the next state or a [`ProcessError`] that says why not; the server applies the answer and appends the
 //! event in one transaction, so an illegal step is never half-applied.
+//!
+//! The states and the steps between them (the README's state table says the same):
+//!
+//! ```text
+//! submitted ──approve──▶ approved ──record──▶ recorded ──send_to_afis──▶ identifying
+//!     │ return ▶ returned (the applicant corrects and submits again)
+//!     │ reject ▶ rejected (final)
+//! identifying ──afis_single──▶ personalizing          identifying ──afis_duplicate──▶ clarification
+//! clarification ──clarification_resolved──▶ personalizing
+//! clarification ──clarification_retry──▶ identifying
+//! clarification ──clarification_reject──▶ rejected (final)
+//! personalizing ──card_ready──▶ ready                 (handed over at the Dinas: foreign residents, and
+//!                                                      citizens whose service point is the Dinas)
+//! personalizing ──distribute──▶ distributing ──card_arrived──▶ ready
+//!                                                     (a citizen at a district point: the card travels there)
+//! ready ──handover_match──▶ issued (final)
+//! ready ──handover_mismatch──▶ clarification          (the card is withheld and returned to Kemendagri for
+//!                                                      destruction, under the reference of its return)
+//! ```
+//!
+//! Which of `card_ready` and `distribute` applies is a fact of the application ([`Facts::distributes`], from
+//! [`distributes`]), not a choice: the other one is refused.
 
-use super::application::Status;
+use super::application::{Kind, Status};
 use serde::{Deserialize, Serialize};
 
 /// What a staff account may do.
@@ -68,16 +90,25 @@ pub enum Step {
     ClarificationRetry,
     /// Clarification showed the applicant is not eligible. Final.
     ClarificationReject,
-    /// The card was personalized on a blank and distributed to the service point.
+    /// The card was personalized on a blank at the Dinas, where it is handed over (foreign residents, and
+    /// citizens whose service point is the Dinas). Takes a blank card. Refused where [`Facts::distributes`].
     CardReady,
+    /// The card was personalized on a blank and sent to the citizen's service point (UPTD, seed step 11). Takes a
+    /// blank card. Refused unless [`Facts::distributes`].
+    Distribute,
+    /// The distributed card arrived at the service point and waits for the applicant; taken by that point's
+    /// operator (or a supervisor).
+    CardArrived,
     /// The 1:1 fingerprint check at handover matched: the card was handed over. Final.
     HandoverMatch,
-    /// The 1:1 check failed: the card is withheld and returned to Kemendagri for destruction.
+    /// The 1:1 check failed: the card is withheld and returned to Kemendagri for destruction. The return is
+    /// recorded under its reference (the *berita acara* or shipment number); the blank card is not given back to
+    /// the stock; the applicant comes for clarification.
     HandoverMismatch,
 }
 
 impl Step {
-    pub const ALL: [Step; 13] = [
+    pub const ALL: [Step; 15] = [
         Step::Approve,
         Step::Return,
         Step::Reject,
@@ -89,6 +120,8 @@ impl Step {
         Step::ClarificationRetry,
         Step::ClarificationReject,
         Step::CardReady,
+        Step::Distribute,
+        Step::CardArrived,
         Step::HandoverMatch,
         Step::HandoverMismatch,
     ];
@@ -106,6 +139,8 @@ impl Step {
             Step::ClarificationRetry => "clarification_retry",
             Step::ClarificationReject => "clarification_reject",
             Step::CardReady => "card_ready",
+            Step::Distribute => "distribute",
+            Step::CardArrived => "card_arrived",
             Step::HandoverMatch => "handover_match",
             Step::HandoverMismatch => "handover_mismatch",
         }
@@ -130,6 +165,8 @@ impl Step {
             Step::ClarificationRetry => (Clarification, Identifying),
             Step::ClarificationReject => (Clarification, Rejected),
             Step::CardReady => (Personalizing, Ready),
+            Step::Distribute => (Personalizing, Distributing),
+            Step::CardArrived => (Distributing, Ready),
             Step::HandoverMatch => (Ready, Issued),
             Step::HandoverMismatch => (Ready, Clarification),
         }
@@ -146,6 +183,7 @@ impl Step {
                     | Step::Return
                     | Step::Reject
                     | Step::Record
+                    | Step::CardArrived
                     | Step::HandoverMatch
                     | Step::HandoverMismatch
             ),
@@ -158,7 +196,8 @@ impl Step {
             Step::Return | Step::Reject | Step::ClarificationReject => Needs::Reason,
             Step::AfisSingle | Step::AfisDuplicate => Needs::AfisReference,
             Step::Record => Needs::Confirmation,
-            Step::HandoverMatch | Step::HandoverMismatch => Needs::Confirmation,
+            Step::HandoverMatch => Needs::Confirmation,
+            Step::HandoverMismatch => Needs::ReturnReference,
             _ => Needs::Nothing,
         }
     }
@@ -175,13 +214,34 @@ impl Step {
         self.needs() == Needs::Reason
     }
 
-    /// The steps that can be taken from `status` by `role`, in the order the console offers them.
-    pub fn available(status: Status, role: Role) -> Vec<Step> {
+    /// Whether the step suits where the card is handed over: `card_ready` only for a card handed over at the
+    /// Dinas, `distribute` only for one sent to a district point; every other step suits both.
+    pub fn suits(self, distributes: bool) -> bool {
+        match self {
+            Step::CardReady => !distributes,
+            Step::Distribute => distributes,
+            _ => true,
+        }
+    }
+
+    /// The steps that can be taken from `status` by `role`, in the order the console offers them, for an
+    /// application whose card is sent to a district point (`distributes`) or handed over at the Dinas.
+    pub fn available(status: Status, role: Role, distributes: bool) -> Vec<Step> {
         Step::ALL
             .into_iter()
-            .filter(|s| s.edge().0 == status && s.allowed_to(role))
+            .filter(|s| s.edge().0 == status && s.allowed_to(role) && s.suits(distributes))
             .collect()
     }
+}
+
+/// The service point where cards are personalized, and where foreign residents' cards are handed over.
+pub const DINAS_POINT: &str = "dinas";
+
+/// Whether the card of an application of `kind` handled at service point `point` is sent from the Dinas to that
+/// point after personalization: a citizen at a district point. A foreign resident's card, and a citizen's whose
+/// point is the Dinas itself, is handed over where it was printed.
+pub fn distributes(kind: Kind, point: &str) -> bool {
+    kind == Kind::Citizen && point != DINAS_POINT
 }
 
 /// What a step asks for besides the state and the role.
@@ -194,16 +254,24 @@ pub enum Needs {
     AfisReference,
     /// The staff member confirms, by ticking, that what the step says was done.
     Confirmation,
+    /// A withheld card's return to Kemendagri: its reference (the *berita acara* or shipment number) and the
+    /// ticked confirmation of the 1:1 check.
+    ReturnReference,
 }
 
 /// The longest reason or note kept with a step.
 pub const NOTE_MAX_CHARS: usize = 500;
+/// The longest AFIS or card return reference.
+pub const REFERENCE_MAX_CHARS: usize = 64;
 
 /// What staff typed or ticked with a step.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepInput {
     pub note: Option<String>,
     pub afis_reference: Option<String>,
+    /// The reference under which a withheld card goes back to Kemendagri.
+    #[serde(default)]
+    pub return_reference: Option<String>,
     pub confirmed: bool,
 }
 
@@ -212,6 +280,9 @@ pub struct StepInput {
 pub struct Facts {
     /// Blank cards in stock; personalizing a card takes one.
     pub blank_cards: i64,
+    /// The card is sent from the Dinas to a district point after personalization ([`distributes`]): `distribute`
+    /// applies, not `card_ready`.
+    pub distributes: bool,
 }
 
 /// An accepted step: the state to move to and what the event keeps.
@@ -221,6 +292,10 @@ pub struct Move {
     pub to: Status,
     pub note: Option<String>,
     pub afis_reference: Option<String>,
+    /// The reference of a withheld card's return to Kemendagri (`handover_mismatch` only).
+    pub return_reference: Option<String>,
+    /// The step takes a blank card from the stock.
+    pub takes_blank_card: bool,
 }
 
 /// Why a step was refused. Each has a message in both languages for the console.
@@ -240,6 +315,30 @@ pub enum ProcessError {
     NotConfirmed,
     #[error("there are no blank cards")]
     NoBlankCards,
+    #[error("the card goes to a district point: it is distributed, not marked ready at the Dinas")]
+    CardGoesToPoint,
+    #[error("the card is handed over at the Dinas: it is marked ready, not distributed")]
+    CardStaysAtDinas,
+    #[error("the reference of the card's return to Kemendagri is needed")]
+    ReturnReferenceMissing,
+    #[error("the reference is too long")]
+    ReferenceTooLong,
+}
+
+impl ProcessError {
+    pub const ALL: [ProcessError; 11] = [
+        ProcessError::WrongState,
+        ProcessError::WrongRole,
+        ProcessError::ReasonMissing,
+        ProcessError::ReasonTooLong,
+        ProcessError::AfisReferenceMissing,
+        ProcessError::NotConfirmed,
+        ProcessError::NoBlankCards,
+        ProcessError::CardGoesToPoint,
+        ProcessError::CardStaysAtDinas,
+        ProcessError::ReturnReferenceMissing,
+        ProcessError::ReferenceTooLong,
+    ];
 }
 
 fn trimmed(text: &Option<String>) -> Option<String> {
@@ -258,21 +357,32 @@ pub fn decide(from: Status, role: Role, step: Step, input: &StepInput, facts: Fa
     if start != from {
         return Err(ProcessError::WrongState);
     }
+    if !step.suits(facts.distributes) {
+        return Err(if facts.distributes {
+            ProcessError::CardGoesToPoint
+        } else {
+            ProcessError::CardStaysAtDinas
+        });
+    }
     let note = trimmed(&input.note);
     if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
         return Err(ProcessError::ReasonTooLong);
     }
     let afis_reference = trimmed(&input.afis_reference);
+    let return_reference = trimmed(&input.return_reference);
+    let too_long = |r: &Option<String>| r.as_ref().is_some_and(|r| r.chars().count() > REFERENCE_MAX_CHARS);
     match step.needs() {
         Needs::Reason if note.is_none() => return Err(ProcessError::ReasonMissing),
         Needs::AfisReference if afis_reference.is_none() => return Err(ProcessError::AfisReferenceMissing),
-        Needs::AfisReference if afis_reference.as_ref().is_some_and(|r| r.chars().count() > 64) => {
-            return Err(ProcessError::ReasonTooLong)
-        }
+        Needs::AfisReference if too_long(&afis_reference) => return Err(ProcessError::ReasonTooLong),
         Needs::Confirmation if !input.confirmed => return Err(ProcessError::NotConfirmed),
+        Needs::ReturnReference if return_reference.is_none() => return Err(ProcessError::ReturnReferenceMissing),
+        Needs::ReturnReference if too_long(&return_reference) => return Err(ProcessError::ReferenceTooLong),
+        Needs::ReturnReference if !input.confirmed => return Err(ProcessError::NotConfirmed),
         _ => {}
     }
-    if step == Step::CardReady && facts.blank_cards <= 0 {
+    let takes_blank_card = matches!(step, Step::CardReady | Step::Distribute);
+    if takes_blank_card && facts.blank_cards <= 0 {
         return Err(ProcessError::NoBlankCards);
     }
     Ok(Move {
@@ -280,6 +390,8 @@ pub fn decide(from: Status, role: Role, step: Step, input: &StepInput, facts: Fa
         to,
         note,
         afis_reference: afis_reference.filter(|_| step.needs() == Needs::AfisReference),
+        return_reference: return_reference.filter(|_| step.needs() == Needs::ReturnReference),
+        takes_blank_card,
     })
 }
 
@@ -296,66 +408,205 @@ mod tests {
         StepInput {
             note: Some("Nama di KK berbeda".into()),
             afis_reference: Some("AFIS-2026-0001".into()),
+            return_reference: Some("BA-PENGEMBALIAN/2026/0007".into()),
             confirmed: true,
         }
     }
 
-    const STOCK: Facts = Facts { blank_cards: 10 };
+    const STOCK: Facts = Facts {
+        blank_cards: 10,
+        distributes: false,
+    };
+    const DISTRICT: Facts = Facts {
+        blank_cards: 10,
+        distributes: true,
+    };
+
+    /// The console's offer, written out by hand: every state, every role, both places of handover.
+    fn table(status: Status, role: Role, distributes: bool) -> Vec<Step> {
+        use Status::*;
+        use Step::*;
+        let office = match status {
+            Submitted => vec![Approve, Return, Reject],
+            Approved => vec![Record],
+            Recorded => vec![SendToAfis],
+            Identifying => vec![AfisSingle, AfisDuplicate],
+            Clarification => vec![ClarificationResolved, ClarificationRetry, ClarificationReject],
+            Personalizing if distributes => vec![Distribute],
+            Personalizing => vec![CardReady],
+            Distributing => vec![CardArrived],
+            Ready => vec![HandoverMatch, HandoverMismatch],
+            Draft | Returned | Rejected | Issued => vec![],
+        };
+        match role {
+            Role::Admin => vec![],
+            Role::Supervisor => office,
+            Role::Operator => office
+                .into_iter()
+                .filter(|s| {
+                    matches!(
+                        s,
+                        Approve | Return | Reject | Record | CardArrived | HandoverMatch | HandoverMismatch
+                    )
+                })
+                .collect(),
+        }
+    }
 
     #[test]
-    fn every_state_role_and_step_is_decided_by_the_table() {
+    fn every_state_role_step_and_place_of_handover_is_decided_by_the_table() {
         let mut allowed = 0;
-        for from in Status::ALL {
-            for role in Role::ALL {
-                for step in Step::ALL {
-                    let result = decide(from, role, step, &full_input(), STOCK);
-                    let (start, to) = step.edge();
-                    match result {
-                        Ok(m) => {
-                            allowed += 1;
-                            assert_eq!((m.from, m.to), (start, to));
-                            assert_eq!(from, start);
-                            assert!(step.allowed_to(role));
+        for distributes in [false, true] {
+            let facts = Facts {
+                blank_cards: 10,
+                distributes,
+            };
+            for from in Status::ALL {
+                for role in Role::ALL {
+                    let offered = table(from, role, distributes);
+                    assert_eq!(
+                        Step::available(from, role, distributes),
+                        offered,
+                        "{from:?} {role:?} {distributes}"
+                    );
+                    for step in Step::ALL {
+                        let result = decide(from, role, step, &full_input(), facts);
+                        let (start, to) = step.edge();
+                        match result {
+                            Ok(m) => {
+                                allowed += 1;
+                                assert!(offered.contains(&step), "{from:?} {role:?} {step:?} {distributes}");
+                                assert_eq!((m.from, m.to), (from, to));
+                            }
+                            Err(error) => {
+                                assert!(!offered.contains(&step), "{from:?} {role:?} {step:?} {distributes}");
+                                let expected = if !step.allowed_to(role) {
+                                    ProcessError::WrongRole
+                                } else if from != start {
+                                    ProcessError::WrongState
+                                } else if step == Step::CardReady {
+                                    ProcessError::CardGoesToPoint
+                                } else {
+                                    assert_eq!(step, Step::Distribute);
+                                    ProcessError::CardStaysAtDinas
+                                };
+                                assert_eq!(error, expected, "{from:?} {role:?} {step:?} {distributes}");
+                            }
                         }
-                        Err(ProcessError::WrongRole) => assert!(!step.allowed_to(role)),
-                        Err(ProcessError::WrongState) => assert_ne!(from, start),
-                        Err(other) => panic!("{from:?} {role:?} {step:?}: {other:?}"),
                     }
                 }
             }
         }
-        // 13 steps for a supervisor, 6 for an operator, none for an admin.
-        assert_eq!(allowed, 19);
+        // For each place of handover: 14 steps for a supervisor (card_ready or distribute, not both), 7 for an
+        // operator (review, recording, the card's arrival at their point, handover), none for an admin.
+        assert_eq!(allowed, 2 * (14 + 7));
     }
 
     #[test]
     fn final_and_citizen_states_have_no_staff_steps() {
         for status in [Status::Draft, Status::Returned, Status::Rejected, Status::Issued] {
             for role in Role::ALL {
-                assert!(Step::available(status, role).is_empty(), "{status:?}");
+                for distributes in [false, true] {
+                    assert!(Step::available(status, role, distributes).is_empty(), "{status:?}");
+                }
             }
         }
     }
 
     #[test]
-    fn an_operator_reviews_records_and_hands_over_but_sends_nothing_to_afis() {
+    fn an_operator_reviews_records_receives_and_hands_over_but_prints_nothing() {
+        let op = Role::Operator;
+        assert_eq!(Step::available(Status::Personalizing, op, true), vec![]);
+        assert_eq!(Step::available(Status::Distributing, op, true), vec![Step::CardArrived]);
         assert_eq!(
-            Step::available(Status::Submitted, Role::Operator),
-            vec![Step::Approve, Step::Return, Step::Reject]
+            decide(Status::Personalizing, op, Step::Distribute, &full_input(), DISTRICT),
+            Err(ProcessError::WrongRole)
         );
-        assert_eq!(Step::available(Status::Recorded, Role::Operator), vec![]);
+        let arrived = decide(
+            Status::Distributing,
+            op,
+            Step::CardArrived,
+            &StepInput::default(),
+            DISTRICT,
+        )
+        .unwrap();
+        assert_eq!(arrived.to, Status::Ready);
+        assert!(!arrived.takes_blank_card, "the card was printed before it travelled");
+    }
+
+    #[test]
+    fn where_the_card_is_handed_over_decides_between_ready_and_distribution() {
+        assert!(distributes(Kind::Citizen, "14.03.01"));
+        assert!(!distributes(Kind::Citizen, DINAS_POINT));
+        assert!(!distributes(Kind::Foreigner, DINAS_POINT));
+        assert!(
+            !distributes(Kind::Foreigner, "14.03.01"),
+            "a foreign resident's card never travels"
+        );
+        let sup = Role::Supervisor;
+        let input = StepInput::default();
         assert_eq!(
-            Step::available(Status::Ready, Role::Operator),
-            vec![Step::HandoverMatch, Step::HandoverMismatch]
+            decide(Status::Personalizing, sup, Step::CardReady, &input, DISTRICT),
+            Err(ProcessError::CardGoesToPoint)
         );
         assert_eq!(
-            Step::available(Status::Clarification, Role::Supervisor),
-            vec![
-                Step::ClarificationResolved,
-                Step::ClarificationRetry,
-                Step::ClarificationReject
-            ]
+            decide(Status::Personalizing, sup, Step::Distribute, &input, STOCK),
+            Err(ProcessError::CardStaysAtDinas)
         );
+        for (step, facts) in [(Step::CardReady, STOCK), (Step::Distribute, DISTRICT)] {
+            let m = decide(Status::Personalizing, sup, step, &input, facts).unwrap();
+            assert!(m.takes_blank_card, "{step:?}");
+            let empty = Facts {
+                blank_cards: 0,
+                ..facts
+            };
+            assert_eq!(
+                decide(Status::Personalizing, sup, step, &input, empty),
+                Err(ProcessError::NoBlankCards)
+            );
+        }
+        // The wrong step is refused as such even when there are no blank cards: the remedy is the other step.
+        let empty = Facts {
+            blank_cards: 0,
+            distributes: true,
+        };
+        assert_eq!(
+            decide(Status::Personalizing, sup, Step::CardReady, &input, empty),
+            Err(ProcessError::CardGoesToPoint)
+        );
+        // Once the card travels, its arrival does not depend on where the application is handled now.
+        assert!(decide(Status::Distributing, sup, Step::CardArrived, &input, STOCK).is_ok());
+    }
+
+    #[test]
+    fn a_mismatch_needs_the_return_reference_and_the_tick() {
+        let op = Role::Operator;
+        let with = |reference: Option<&str>, confirmed: bool| StepInput {
+            return_reference: reference.map(str::to_owned),
+            confirmed,
+            ..StepInput::default()
+        };
+        let mismatch = |input: &StepInput| decide(Status::Ready, op, Step::HandoverMismatch, input, DISTRICT);
+        assert_eq!(mismatch(&with(None, true)), Err(ProcessError::ReturnReferenceMissing));
+        assert_eq!(
+            mismatch(&with(Some("   "), true)),
+            Err(ProcessError::ReturnReferenceMissing)
+        );
+        let long = "B".repeat(REFERENCE_MAX_CHARS + 1);
+        assert_eq!(mismatch(&with(Some(&long), true)), Err(ProcessError::ReferenceTooLong));
+        assert_eq!(mismatch(&with(Some("BA/07"), false)), Err(ProcessError::NotConfirmed));
+        let longest = "é".repeat(REFERENCE_MAX_CHARS);
+        assert!(
+            mismatch(&with(Some(&longest), true)).is_ok(),
+            "64 characters, not bytes"
+        );
+        let m = mismatch(&with(Some("  BA/2026/07  "), true)).unwrap();
+        assert_eq!(m.to, Status::Clarification);
+        assert_eq!(m.return_reference.as_deref(), Some("BA/2026/07"));
+        assert!(!m.takes_blank_card);
+        // A match needs no reference, and keeps none that was sent.
+        let m = decide(Status::Ready, op, Step::HandoverMatch, &full_input(), DISTRICT).unwrap();
+        assert_eq!((m.to, m.return_reference), (Status::Issued, None));
     }
 
     #[test]
@@ -380,6 +631,10 @@ mod tests {
             Err(ProcessError::NotConfirmed)
         );
         assert_eq!(
+            decide(Status::Ready, op, Step::HandoverMatch, &empty, STOCK),
+            Err(ProcessError::NotConfirmed)
+        );
+        assert_eq!(
             decide(Status::Identifying, sup, Step::AfisDuplicate, &empty, STOCK),
             Err(ProcessError::AfisReferenceMissing)
         );
@@ -397,7 +652,10 @@ mod tests {
                 sup,
                 Step::CardReady,
                 &empty,
-                Facts { blank_cards: 0 }
+                Facts {
+                    blank_cards: 0,
+                    distributes: false
+                }
             ),
             Err(ProcessError::NoBlankCards)
         );
@@ -407,48 +665,110 @@ mod tests {
     }
 
     #[test]
-    fn the_reason_is_kept_trimmed_and_the_afis_reference_only_where_it_belongs() {
+    fn the_reason_is_kept_trimmed_and_the_references_only_where_they_belong() {
         let input = StepInput {
             note: Some("  Foto KK buram  ".into()),
             afis_reference: Some("X-1".into()),
+            return_reference: Some("BA-1".into()),
             confirmed: false,
         };
         let m = decide(Status::Submitted, Role::Operator, Step::Return, &input, STOCK).unwrap();
         assert_eq!(m.note.as_deref(), Some("Foto KK buram"));
-        assert_eq!(m.afis_reference, None);
+        assert_eq!((m.afis_reference, m.return_reference), (None, None));
         let m = decide(Status::Identifying, Role::Supervisor, Step::AfisSingle, &input, STOCK).unwrap();
         assert_eq!(m.afis_reference.as_deref(), Some("X-1"));
+        assert_eq!(m.return_reference, None);
     }
 
     #[test]
-    fn three_paths_reach_their_ends() {
+    fn the_paths_reach_their_ends() {
         let sup = Role::Supervisor;
-        let walk = |steps: &[Step]| {
+        let walk = |facts: Facts, steps: &[Step]| {
             steps.iter().fold(Status::Submitted, |status, step| {
-                decide(status, sup, *step, &full_input(), STOCK).unwrap().to
+                decide(status, sup, *step, &full_input(), facts)
+                    .unwrap_or_else(|e| panic!("{status:?} {step:?}: {e:?}"))
+                    .to
             })
         };
         use Step::*;
+        let at_the_dinas = [Approve, Record, SendToAfis, AfisSingle, CardReady, HandoverMatch];
+        assert_eq!(walk(STOCK, &at_the_dinas), Status::Issued);
+        let at_a_district = [
+            Approve,
+            Record,
+            SendToAfis,
+            AfisSingle,
+            Distribute,
+            CardArrived,
+            HandoverMatch,
+        ];
+        assert_eq!(walk(DISTRICT, &at_a_district), Status::Issued);
         assert_eq!(
-            walk(&[Approve, Record, SendToAfis, AfisSingle, CardReady, HandoverMatch]),
+            walk(
+                STOCK,
+                &[
+                    Approve,
+                    Record,
+                    SendToAfis,
+                    AfisDuplicate,
+                    ClarificationResolved,
+                    CardReady,
+                    HandoverMatch
+                ]
+            ),
+            Status::Issued
+        );
+        // A mismatch at handover sends the applicant to clarification; once settled, a new card is printed (on a
+        // new blank) and travels again.
+        assert_eq!(
+            walk(
+                DISTRICT,
+                &[
+                    Approve,
+                    Record,
+                    SendToAfis,
+                    AfisSingle,
+                    Distribute,
+                    CardArrived,
+                    HandoverMismatch,
+                    ClarificationResolved,
+                    Distribute,
+                    CardArrived,
+                    HandoverMatch
+                ]
+            ),
             Status::Issued
         );
         assert_eq!(
-            walk(&[
-                Approve,
-                Record,
-                SendToAfis,
-                AfisDuplicate,
-                ClarificationResolved,
-                CardReady,
-                HandoverMatch
-            ]),
-            Status::Issued
-        );
-        assert_eq!(
-            walk(&[Approve, Record, SendToAfis, AfisSingle, CardReady, HandoverMismatch]),
+            walk(
+                STOCK,
+                &[Approve, Record, SendToAfis, AfisSingle, CardReady, HandoverMismatch]
+            ),
             Status::Clarification
         );
+    }
+
+    #[test]
+    fn every_refusal_is_listed_once() {
+        // The match fails to build when a refusal is added without its place in `ALL` (and so its message).
+        fn position(error: ProcessError) -> usize {
+            match error {
+                ProcessError::WrongState => 0,
+                ProcessError::WrongRole => 1,
+                ProcessError::ReasonMissing => 2,
+                ProcessError::ReasonTooLong => 3,
+                ProcessError::AfisReferenceMissing => 4,
+                ProcessError::NotConfirmed => 5,
+                ProcessError::NoBlankCards => 6,
+                ProcessError::CardGoesToPoint => 7,
+                ProcessError::CardStaysAtDinas => 8,
+                ProcessError::ReturnReferenceMissing => 9,
+                ProcessError::ReferenceTooLong => 10,
+            }
+        }
+        for (i, error) in ProcessError::ALL.into_iter().enumerate() {
+            assert_eq!(position(error), i, "{error:?}");
+        }
     }
 
     #[test]
@@ -462,6 +782,10 @@ mod tests {
         assert_eq!(crate::domain::nik::mask("1403011201900001"), "1403********0001");
         assert_eq!(crate::domain::nik::mask("123"), "****************");
         assert!(Step::Return.tells_applicant_why() && !Step::Approve.tells_applicant_why());
+        assert!(
+            !Step::HandoverMismatch.tells_applicant_why(),
+            "the return reference stays with staff"
+        );
         let afis: Vec<Step> = Step::ALL.into_iter().filter(|s| s.is_afis_result()).collect();
         assert_eq!(afis, vec![Step::AfisSingle, Step::AfisDuplicate]);
         assert!(afis

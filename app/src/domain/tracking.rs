@@ -33,9 +33,33 @@ pub fn action(status: Status) -> Action {
         Status::Submitted | Status::Approved => Action::Book,
         Status::Clarification => Action::ComeForClarification,
         Status::Ready => Action::Collect,
-        Status::Rejected | Status::Recorded | Status::Identifying | Status::Personalizing | Status::Issued => {
-            Action::Nothing
-        }
+        Status::Rejected
+        | Status::Recorded
+        | Status::Identifying
+        | Status::Personalizing
+        | Status::Distributing
+        | Status::Issued => Action::Nothing,
+    }
+}
+
+/// Why the applicant is asked to come for clarification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClarificationCause {
+    /// The central AFIS found another record with the same fingerprints (a duplicate identity).
+    Duplicate,
+    /// The 1:1 fingerprint check at handover did not match: the card was withheld and returned to Kemendagri for
+    /// destruction.
+    CardWithheld,
+}
+
+/// Why an application in clarification is there, read from the states it went through (oldest first): the only
+/// step from `ready` to `clarification` is the failed handover, every other way in is an AFIS answer. `None`
+/// when the application is not in clarification.
+pub fn clarification(history: &[Status]) -> Option<ClarificationCause> {
+    match history {
+        [.., Status::Ready, Status::Clarification] => Some(ClarificationCause::CardWithheld),
+        [.., Status::Clarification] => Some(ClarificationCause::Duplicate),
+        _ => None,
     }
 }
 
@@ -110,6 +134,30 @@ mod tests {
         assert_eq!(renewal_due(Kind::Foreigner, expiry, d("2026-11-20")), None);
         assert_eq!(renewal_due(Kind::Foreigner, expiry, d("2026-11-21")), expiry);
         assert_eq!(renewal_due(Kind::Citizen, expiry, d("2026-12-01")), None);
+    }
+
+    #[test]
+    fn clarification_after_a_failed_handover_is_told_as_a_withheld_card() {
+        use Status::*;
+        let afis = [Submitted, Approved, Recorded, Identifying, Clarification];
+        assert_eq!(clarification(&afis), Some(ClarificationCause::Duplicate));
+        let handover = [
+            Submitted,
+            Approved,
+            Recorded,
+            Identifying,
+            Personalizing,
+            Distributing,
+            Ready,
+            Clarification,
+        ];
+        assert_eq!(clarification(&handover), Some(ClarificationCause::CardWithheld));
+        // Settled, printed again, then AFIS again after a retry: the latest way in counts.
+        let again = [Ready, Clarification, Identifying, Clarification];
+        assert_eq!(clarification(&again), Some(ClarificationCause::Duplicate));
+        assert_eq!(clarification(&[Ready, Clarification, Personalizing]), None);
+        assert_eq!(clarification(&[]), None);
+        assert_eq!(action(Distributing), Action::Nothing);
     }
 
     #[test]

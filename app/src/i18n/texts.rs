@@ -141,7 +141,7 @@ pub struct Application {
     /// Section titles, in [`crate::domain::application::Section::ALL`] order.
     pub sections: [&'static str; 7],
     /// Status names, in [`crate::domain::application::Status::ALL`] order.
-    pub statuses: [&'static str; 11],
+    pub statuses: [&'static str; 12],
     pub status_label: &'static str,
     pub reference_label: &'static str,
     pub prefilled_from_nik: &'static str,
@@ -165,6 +165,10 @@ pub struct Application {
     pub explain_identifying: &'static str,
     pub explain_clarification: &'static str,
     pub explain_personalizing: &'static str,
+    /// The card is on its way to the service point; `{point}` is the point's name.
+    pub explain_distributing: &'static str,
+    /// Clarification after the 1:1 fingerprint check at handover failed (not an AFIS duplicate).
+    pub explain_card_withheld: &'static str,
     pub explain_ready: &'static str,
     pub explain_issued: &'static str,
     pub promise_heading: &'static str,
@@ -174,6 +178,8 @@ pub struct Application {
     pub promise_kept: &'static str,
     pub promise_broken: &'static str,
     pub renewal_notice: &'static str,
+    /// A foreign resident's card expiry on the tracking page: `{date}`.
+    pub card_valid_until: &'static str,
     pub complaints_heading: &'static str,
     pub complaints_intro: &'static str,
     pub complaint_label: &'static str,
@@ -312,11 +318,15 @@ pub struct Problems {
     pub nik_regency: &'static str,
     pub nik_birth_date: &'static str,
     pub nik_serial: &'static str,
+    /// The NIK is in another application in progress: what to do, never whose it is.
+    pub nik_in_progress: &'static str,
     pub kk_length: &'static str,
     pub kk_digits: &'static str,
     pub kk_district: &'static str,
     pub kk_date: &'static str,
     pub name: &'static str,
+    /// A name or place of birth the card cannot print: to be written in Latin letters as in the passport or KITAP.
+    pub name_as_written: &'static str,
     pub date: &'static str,
     /// `{date}`: the date of birth the NIK gives.
     pub birth_date_conflict: &'static str,

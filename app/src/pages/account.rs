@@ -52,10 +52,13 @@ pub fn AccountPage() -> impl IntoView {
                                 </p>
                                 <h2>{move || t().applications_heading}</h2>
                                 {
-                                    let list = applications.await.unwrap_or_default();
-                                    if list.is_empty() {
+                                    // A list that could not be read is said to be so, never shown as empty.
+                                    match applications.await {
+                                        Err(error) => crate::pages::application::failure_view(error),
+                                        Ok(list) if list.is_empty() => {
                                         view! { <p>{move || t().no_applications}</p> }.into_any()
-                                    } else {
+                                        }
+                                        Ok(list) => {
                                         view! {
                                             <ul class="applications">
                                                 {list.into_iter().map(|a| {
@@ -72,6 +75,7 @@ pub fn AccountPage() -> impl IntoView {
                                                 }).collect_view()}
                                             </ul>
                                         }.into_any()
+                                        }
                                     }
                                 }
                                 <p><a class="button" href=NEW_APPLICATION_PAGE>{move || t().new_application}</a></p>

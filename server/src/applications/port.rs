@@ -14,7 +14,7 @@ use app::{
         ports::ApplicationsPort,
     },
     domain::{
-        application::{Answers, Kind, Section},
+        application::{Answers, Issue, Kind, Section},
         complaint::ComplaintIssue,
     },
 };
@@ -53,6 +53,8 @@ fn store_error(error: StoreError) -> AppError {
         StoreError::NotFound => AppError::NotFound,
         StoreError::NotEditable => AppError::field("", Problem::NotEditable),
         StoreError::Limit(limit) => AppError::field("", Problem::Limit(limit)),
+        // On the NIK field, in the applicant's language; nothing about the other application.
+        StoreError::NikInProgress => AppError::field("nik", Problem::Answer(Issue::NikInProgress)),
         other => {
             tracing::error!(error = %other, "application store failed");
             AppError::Unavailable

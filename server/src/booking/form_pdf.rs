@@ -1,15 +1,20 @@
 //! The printable application form ("formulir permohonan"): the registration proof an applicant prints or shows at
 //! the counter, as an A4 PDF with the registration number in large print and as a QR code the staff scan.
 //!
-//! The page is composed by hand on top of lopdf's object model. The text uses the standard Helvetica faces in
-//! WinAnsiEncoding, which every PDF reader has built in: nothing is embedded, a one-page sheet stays a few
-//! kilobytes, and the text remains extractable (copy and paste, screen readers, `pdftotext`). Wrapping needs the
-//! glyph widths, so the standard AFM widths of both faces are tables at the end of this file.
+//! The page is composed by hand on top of lopdf's object model. The text is set in DejaVu Sans and DejaVu Sans
+//! Bold, embedded as TrueType CID fonts (Type 0, Identity-H) cut down to the glyphs the sheet shows (see
+//! [`font`]): every letter a name may have prints as typed, Nguyễn, Łukasz, Øster and Đặng included, where the
+//! standard Helvetica in WinAnsiEncoding printed "?" for anything beyond Windows-1252. Each font has a
+//! `ToUnicode` map, so the text remains extractable (copy and paste, screen readers, `pdftotext`). Wrapping
+//! measures with the faces' own advance widths, the ones the `/W` arrays declare.
 //!
 //! Everything on the sheet arrives translated: this module knows nothing of languages.
 
+mod font;
+
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 use qrcode::{bits::Bits, Color, EcLevel, QrCode, QrResult, Version};
+use std::collections::BTreeSet;
 
 /// One printed sheet: everything already translated by the caller.
 pub struct FormSheet {
@@ -47,8 +52,7 @@ const VALUE_WIDTH: f32 = CONTENT_WIDTH - LABEL_COLUMN;
 // Bullets: the mark hangs a little in, the text wraps under itself rather than under the mark.
 const BULLET_INDENT: f32 = 6.0;
 const BULLET_TEXT_INDENT: f32 = 18.0;
-/// "•" in WinAnsiEncoding.
-const BULLET: u8 = 0x95;
+const BULLET: &str = "•";
 
 // The QR code, quiet zone included, in the top right corner.
 const QR_SIZE: f32 = 110.0;
@@ -89,8 +93,8 @@ pub fn render(sheet: &FormSheet) -> Vec<u8> {
     for section in &sheet.sections {
         draw_section(&mut pages, section);
     }
-    let contents = pages.finish(&footer);
-    assemble(&sheet.title, contents)
+    let (contents, used) = pages.finish(&footer);
+    assemble(&sheet.title, contents, &used)
 }
 
 /// The lowest point body text may reach: the bottom margin, raised when a long footer wraps onto several lines.
@@ -186,7 +190,7 @@ fn draw_bullet(pages: &mut Pages, text: &str) {
     let baseline = pages.baseline(BODY_SIZE);
     pages
         .canvas
-        .text(Font::Regular, BODY_SIZE, MARGIN + BULLET_INDENT, baseline, &[BULLET]);
+        .text(Font::Regular, BODY_SIZE, MARGIN + BULLET_INDENT, baseline, BULLET);
     pages.lines(&lines, Font::Regular, BODY_SIZE, MARGIN + BULLET_TEXT_INDENT);
     pages.skip(2.0);
 }
@@ -199,7 +203,7 @@ struct Pages {
     y: f32,
     bottom: f32,
     /// Printed at the top of every page after the first, so a loose page still names its application.
-    running_head: Vec<u8>,
+    running_head: String,
 }
 
 impl Pages {
@@ -258,7 +262,7 @@ impl Pages {
         self.lines(&lines, font, size, x);
     }
 
-    fn lines(&mut self, lines: &[Vec<u8>], font: Font, size: f32, x: f32) {
+    fn lines(&mut self, lines: &[String], font: Font, size: f32, x: f32) {
         for line in lines {
             self.reserve(leading(size));
             let baseline = self.baseline(size);
@@ -267,39 +271,59 @@ impl Pages {
         }
     }
 
-    /// Every page's content stream, with the footer and, when there are several pages, the page number.
-    fn finish(mut self, footer: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    /// Every page's content stream, with the footer and, when there are several pages, the page number; and the
+    /// characters shown in each face, to embed their glyphs.
+    fn finish(mut self, footer: &[String]) -> (Vec<Vec<u8>>, Used) {
         self.done.push(self.canvas);
         let count = self.done.len();
         let mut contents = Vec::with_capacity(count);
+        let mut used = Used::default();
         for (index, mut canvas) in self.done.into_iter().enumerate() {
             for (line_index, line) in footer.iter().enumerate() {
                 let baseline = FOOTER_BASELINE + (footer.len() - 1 - line_index) as f32 * leading(SMALL_SIZE);
                 canvas.gray_text(Font::Regular, SMALL_SIZE, MARGIN, baseline, line);
             }
             if count > 1 {
-                let number = format!("{}/{}", index + 1, count).into_bytes();
+                let number = format!("{}/{}", index + 1, count);
                 let x = PAGE_WIDTH - MARGIN - text_width(&number, Font::Regular, SMALL_SIZE);
                 canvas.gray_text(Font::Regular, SMALL_SIZE, x, FOOTER_BASELINE, &number);
             }
+            used.regular.extend(canvas.used.regular);
+            used.bold.extend(canvas.used.bold);
             contents.push(canvas.ops);
         }
-        contents
+        (contents, used)
     }
+}
+
+/// The characters shown in each face.
+#[derive(Default)]
+struct Used {
+    regular: BTreeSet<char>,
+    bold: BTreeSet<char>,
 }
 
 /// One page's content stream, written directly: a handful of operators, and the numbers kept short.
 #[derive(Default)]
 struct Canvas {
     ops: Vec<u8>,
+    used: Used,
 }
 
 impl Canvas {
-    /// One line of already encoded text with its left end of the baseline at (`x`, `baseline`).
-    fn text(&mut self, font: Font, size: f32, x: f32, baseline: f32, text: &[u8]) {
+    /// One line of text with its left end of the baseline at (`x`, `baseline`). A character the face cannot print
+    /// is shown as "?" (the text from [`wrap`] has none left).
+    fn text(&mut self, font: Font, size: f32, x: f32, baseline: f32, text: &str) {
         if text.is_empty() {
             return;
         }
+        let face = font.face();
+        let used = match font {
+            Font::Regular => &mut self.used.regular,
+            Font::Bold => &mut self.used.bold,
+        };
+        let shown: String = text.chars().map(|c| face.printable(c)).collect();
+        used.extend(shown.chars());
         let start = format!(
             "BT /{} {} Tf {} {} Td ",
             font.resource_name(),
@@ -308,12 +332,12 @@ impl Canvas {
             num(baseline)
         );
         self.ops.extend_from_slice(start.as_bytes());
-        self.ops.extend_from_slice(&pdf_string(text));
+        self.ops.extend_from_slice(&cid_string(&shown));
         self.ops.extend_from_slice(b" Tj ET\n");
     }
 
     /// Text in grey, for what frames the page rather than belongs to the form.
-    fn gray_text(&mut self, font: Font, size: f32, x: f32, baseline: f32, text: &[u8]) {
+    fn gray_text(&mut self, font: Font, size: f32, x: f32, baseline: f32, text: &str) {
         self.ops.extend_from_slice(b"0.4 g\n");
         self.text(font, size, x, baseline, text);
         self.ops.extend_from_slice(b"0 g\n");
@@ -338,12 +362,12 @@ fn num(value: f32) -> String {
 }
 
 /// The document around the page contents: fonts, page tree, catalog and the document information.
-fn assemble(title: &str, contents: Vec<Vec<u8>>) -> Vec<u8> {
+fn assemble(title: &str, contents: Vec<Vec<u8>>, used: &Used) -> Vec<u8> {
     // 1.5: lopdf writes the cross-reference table as a compressed stream, which arrived in PDF 1.5.
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let regular = doc.add_object(Font::Regular.dictionary());
-    let bold = doc.add_object(Font::Bold.dictionary());
+    let regular = embed_font(&mut doc, Font::Regular, &used.regular);
+    let bold = embed_font(&mut doc, Font::Bold, &used.bold);
     let mut fonts = Dictionary::new();
     fonts.set(Font::Regular.resource_name(), regular);
     fonts.set(Font::Bold.resource_name(), bold);
@@ -459,17 +483,18 @@ fn draw_qr(canvas: &mut Canvas, code: &QrCode, left: f32, top: f32) {
     canvas.ops.extend_from_slice(b"f Q\n");
 }
 
-/// `text` cut into lines no wider than `max_width`, encoded in WinAnsi. Lines break at spaces; a word wider than
-/// the whole width (a long number, an e-mail address) is cut where it overflows. A newline in `text` always starts
-/// a new line. There is always at least one line, possibly empty, so an empty value still takes its row.
-fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Vec<u8>> {
+/// `text` cut into lines no wider than `max_width`, each character the face cannot print replaced by "?". Lines
+/// break at spaces; a word wider than the whole width (a long number, an e-mail address) is cut where it
+/// overflows. A newline in `text` always starts a new line. There is always at least one line, possibly empty, so
+/// an empty value still takes its row.
+fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<String> {
     // Widths are compared in font units (thousandths of the size): exact, with no rounding to accumulate.
     let max_units = (max_width * 1000.0 / size).max(0.0) as u32;
     let mut wrapper = Wrapper {
         font,
         max_units,
         lines: Vec::new(),
-        line: Vec::new(),
+        line: String::new(),
         units: 0,
     };
     for source_line in text.split('\n') {
@@ -478,46 +503,52 @@ fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Vec<u8>> {
             .split(|c: char| c.is_whitespace() && c != '\u{a0}')
             .filter(|w| !w.is_empty())
         {
-            wrapper.word(&encode_win_ansi(word));
+            wrapper.word(&printable(word, font));
         }
         wrapper.end_line();
     }
     wrapper.lines
 }
 
+/// `text` with each character `font` has no glyph for (another script, a control character) replaced by "?".
+fn printable(text: &str, font: Font) -> String {
+    let face = font.face();
+    text.chars().map(|c| face.printable(c)).collect()
+}
+
 struct Wrapper {
     font: Font,
     max_units: u32,
-    lines: Vec<Vec<u8>>,
-    line: Vec<u8>,
+    lines: Vec<String>,
+    line: String,
     units: u32,
 }
 
 impl Wrapper {
-    fn word(&mut self, word: &[u8]) {
+    fn word(&mut self, word: &str) {
         let units = width_units(word, self.font);
         if !self.line.is_empty() {
-            let space = u32::from(self.font.glyph_width(b' '));
+            let space = self.font.face().width(' ');
             if self.units + space + units <= self.max_units {
-                self.line.push(b' ');
-                self.line.extend_from_slice(word);
+                self.line.push(' ');
+                self.line.push_str(word);
                 self.units += space + units;
                 return;
             }
             self.end_line();
         }
         if units <= self.max_units {
-            self.line.extend_from_slice(word);
+            self.line.push_str(word);
             self.units = units;
             return;
         }
-        for &byte in word {
-            let glyph = u32::from(self.font.glyph_width(byte));
+        for c in word.chars() {
+            let glyph = self.font.face().width(c);
             // A line always takes at least one glyph, however narrow the column: no endless empty lines.
             if !self.line.is_empty() && self.units + glyph > self.max_units {
                 self.end_line();
             }
-            self.line.push(byte);
+            self.line.push(c);
             self.units += glyph;
         }
     }
@@ -528,68 +559,26 @@ impl Wrapper {
     }
 }
 
-/// The width of WinAnsi-encoded `text`, in points.
-fn text_width(text: &[u8], font: Font, size: f32) -> f32 {
+/// The width of `text`, in points.
+fn text_width(text: &str, font: Font, size: f32) -> f32 {
     width_units(text, font) as f32 * size / 1000.0
 }
 
-fn width_units(text: &[u8], font: Font) -> u32 {
-    text.iter().map(|&byte| u32::from(font.glyph_width(byte))).sum()
+fn width_units(text: &str, font: Font) -> u32 {
+    let face = font.face();
+    text.chars().map(|c| face.width(c)).sum()
 }
 
-/// `text` in WinAnsiEncoding (Windows-1252), the encoding the standard fonts are declared with: Latin-1 and the
-/// typographic extras (€, dashes, curly quotes, •). Any other character becomes '?'.
-fn encode_win_ansi(text: &str) -> Vec<u8> {
-    text.chars().map(win_ansi_byte).collect()
-}
-
-fn win_ansi_byte(c: char) -> u8 {
-    match c {
-        // Printable ASCII and Latin-1 keep their code; the range check makes the cast lossless.
-        ' '..='~' | '\u{a0}'..='\u{ff}' => c as u8,
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8a,
-        '‹' => 0x8b,
-        'Œ' => 0x8c,
-        'Ž' => 0x8e,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9a,
-        '›' => 0x9b,
-        'œ' => 0x9c,
-        'ž' => 0x9e,
-        'Ÿ' => 0x9f,
-        // Control characters print nothing useful; the rest have no glyph in these fonts.
-        _ => b'?',
+/// `text` as a PDF hexadecimal string of two-byte codes under Identity-H: each character's CID is its code point
+/// (see [`font`]). [`wrap`] has replaced anything beyond the faces already; what has no two-byte code shows "?".
+fn cid_string(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() * 4 + 2);
+    out.push(b'<');
+    for c in text.chars() {
+        let code = font::cid(c).unwrap_or(u16::from(font::REPLACEMENT as u8));
+        out.extend_from_slice(format!("{code:04X}").as_bytes());
     }
-}
-
-/// `text` as a PDF literal string: in parentheses, with the three characters that would end or escape it escaped.
-fn pdf_string(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    out.push(b'(');
-    for &byte in text {
-        if matches!(byte, b'(' | b')' | b'\\') {
-            out.push(b'\\');
-        }
-        out.push(byte);
-    }
-    out.push(b')');
+    out.push(b'>');
     out
 }
 
@@ -607,72 +596,78 @@ impl Font {
         }
     }
 
-    /// A standard Type 1 font: readers supply it, so nothing is embedded.
-    fn dictionary(self) -> Dictionary {
-        let base_font = match self {
-            Font::Regular => "Helvetica",
-            Font::Bold => "Helvetica-Bold",
-        };
-        dictionary! {
-            "Type" => "Font",
-            "Subtype" => "Type1",
-            "BaseFont" => base_font,
-            "Encoding" => "WinAnsiEncoding",
+    fn face(self) -> &'static font::Face {
+        match self {
+            Font::Regular => font::regular(),
+            Font::Bold => font::bold(),
         }
-    }
-
-    /// The advance width of a WinAnsi code, in thousandths of the font size. Control codes, and the five codes
-    /// WinAnsi leaves undefined, are never produced by [`encode_win_ansi`] and have no width.
-    fn glyph_width(self, code: u8) -> u16 {
-        let table = match self {
-            Font::Regular => &HELVETICA_WIDTHS,
-            Font::Bold => &HELVETICA_BOLD_WIDTHS,
-        };
-        code.checked_sub(FIRST_CODE)
-            .map_or(0, |index| table[usize::from(index)])
     }
 }
 
-/// The first code of the width tables: the space.
-const FIRST_CODE: u8 = 0x20;
-
-/// Helvetica's advance widths (Adobe's standard AFM) for WinAnsi codes 0x20 to 0xFF, sixteen codes to a row.
-#[rustfmt::skip]
-const HELVETICA_WIDTHS: [u16; 224] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // 0x20
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0x30
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // 0x40
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // 0x50
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // 0x60
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 0,   // 0x70
-    556, 0, 222, 556, 333, 1000, 556, 556, 333, 1000, 667, 333, 1000, 0, 611, 0,    // 0x80
-    0, 222, 222, 333, 333, 350, 556, 1000, 333, 1000, 500, 333, 944, 0, 500, 667,   // 0x90
-    278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 333, // 0xA0
-    400, 584, 333, 333, 333, 556, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611, // 0xB0
-    667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278, // 0xC0
-    722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611, // 0xD0
-    556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278, // 0xE0
-    556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500, // 0xF0
-];
-
-/// Helvetica-Bold's advance widths (Adobe's standard AFM) for WinAnsi codes 0x20 to 0xFF, sixteen codes to a row.
-#[rustfmt::skip]
-const HELVETICA_BOLD_WIDTHS: [u16; 224] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, // 0x20
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, // 0x30
-    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, // 0x40
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, // 0x50
-    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, // 0x60
-    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584, 0,   // 0x70
-    556, 0, 278, 556, 500, 1000, 556, 556, 333, 1000, 667, 333, 1000, 0, 611, 0,    // 0x80
-    0, 278, 278, 500, 500, 350, 556, 1000, 333, 1000, 556, 333, 944, 0, 500, 667,   // 0x90
-    278, 333, 556, 556, 556, 556, 280, 556, 333, 737, 370, 556, 584, 333, 737, 333, // 0xA0
-    400, 584, 333, 333, 333, 611, 556, 278, 333, 333, 365, 556, 834, 834, 834, 611, // 0xB0
-    722, 722, 722, 722, 722, 722, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278, // 0xC0
-    722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611, // 0xD0
-    556, 556, 556, 556, 556, 556, 889, 556, 556, 556, 556, 556, 278, 278, 278, 278, // 0xE0
-    611, 611, 611, 611, 611, 611, 611, 584, 611, 611, 611, 611, 611, 556, 611, 556, // 0xF0
-];
+/// The font objects of `font` for the characters in `used`: a Type 0 font over a CIDFontType2 whose TrueType
+/// program holds only their glyphs, with its widths, `CIDToGIDMap` and `ToUnicode` map. Returns the Type 0 font.
+fn embed_font(doc: &mut Document, font: Font, used: &BTreeSet<char>) -> lopdf::ObjectId {
+    let embedding = font.face().embedding(used);
+    let base_font = embedding.base_font.as_str();
+    let program_length = embedding.program.len() as i64;
+    let program = doc.add_object(Stream::new(
+        dictionary! { "Length1" => program_length },
+        embedding.program,
+    ));
+    let descriptor = doc.add_object(dictionary! {
+        "Type" => "FontDescriptor",
+        "FontName" => base_font,
+        // Nonsymbolic: the Latin character set.
+        "Flags" => 32,
+        "FontBBox" => embedding.bbox.iter().map(|&v| Object::Integer(v.into())).collect::<Vec<_>>(),
+        "ItalicAngle" => 0,
+        "Ascent" => embedding.ascent,
+        "Descent" => embedding.descent,
+        "CapHeight" => embedding.cap_height,
+        "StemV" => embedding.stem_v,
+        "FontFile2" => program,
+    });
+    let cid_to_gid = doc.add_object(Stream::new(Dictionary::new(), embedding.cid_to_gid));
+    // Consecutive CIDs share one array: `first [w1 w2 …]`.
+    let mut widths: Vec<Object> = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut previous: Option<u16> = None;
+    for &(cid, width) in &embedding.widths {
+        if previous.is_none_or(|p| u32::from(p) + 1 != u32::from(cid)) {
+            if !run.is_empty() {
+                widths.push(Object::Array(std::mem::take(&mut run)));
+            }
+            widths.push(Object::Integer(cid.into()));
+        }
+        run.push(Object::Integer(width.into()));
+        previous = Some(cid);
+    }
+    if !run.is_empty() {
+        widths.push(Object::Array(run));
+    }
+    let descendant = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "CIDFontType2",
+        "BaseFont" => base_font,
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"),
+            "Supplement" => 0,
+        },
+        "FontDescriptor" => descriptor,
+        "W" => widths,
+        "CIDToGIDMap" => cid_to_gid,
+    });
+    let to_unicode = doc.add_object(Stream::new(Dictionary::new(), embedding.to_unicode));
+    doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => base_font,
+        "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Reference(descendant)],
+        "ToUnicode" => to_unicode,
+    })
+}
 
 #[cfg(test)]
 mod tests {
@@ -730,12 +725,18 @@ mod tests {
             .collect()
     }
 
-    /// The strings shown with `Tj`, in content stream order.
-    fn shown_text(operations: &[Operation]) -> Vec<Vec<u8>> {
+    /// The strings shown with `Tj`, in content stream order, read back from their two-byte codes (each a code
+    /// point: see `font`).
+    fn shown_text(operations: &[Operation]) -> Vec<String> {
         operations
             .iter()
             .filter(|op| op.operator == "Tj")
-            .map(|op| op.operands[0].as_str().expect("Tj shows a string").to_vec())
+            .map(|op| {
+                let bytes = op.operands[0].as_str().expect("Tj shows a string");
+                assert_eq!(bytes.len() % 2, 0, "two bytes a character");
+                let units: Vec<u16> = bytes.chunks(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+                String::from_utf16(&units).expect("code points of the Basic Multilingual Plane")
+            })
             .collect()
     }
 
@@ -780,13 +781,10 @@ mod tests {
         for (index, operations) in pages.iter().enumerate() {
             let text = shown_text(operations);
             assert!(
-                text.contains(&b"Simpan bukti ini sampai KTP-el diterima.".to_vec()),
+                text.contains(&"Simpan bukti ini sampai KTP-el diterima.".to_owned()),
                 "page {index}"
             );
-            assert!(
-                text.contains(&format!("{}/{}", index + 1, pages.len()).into_bytes()),
-                "page {index}"
-            );
+            assert!(text.contains(&format!("{}/{}", index + 1, pages.len())), "page {index}");
             // Nothing but the footer and the page number below the bottom margin.
             for op in operations.iter().filter(|op| op.operator == "Td") {
                 let baseline = numbers(op)[1];
@@ -801,7 +799,7 @@ mod tests {
         for index in 0..200 {
             let count = all_text
                 .iter()
-                .filter(|text| **text == format!("Nilai {index}").into_bytes())
+                .filter(|text| **text == format!("Nilai {index}"))
                 .count();
             assert_eq!(count, 1, "row {index}");
         }
@@ -811,18 +809,18 @@ mod tests {
     fn text_is_written_in_reading_order() {
         let pdf = render(&short_sheet());
         let text = shown_text(&page_operations(&pdf)[0]);
-        let expected: [&[u8]; 11] = [
-            b"Formulir Permohonan KTP-el",
-            b"Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bengkalis",
-            b"Nomor registrasi",
-            REFERENCE.as_bytes(),
-            b"Data pemohon",
-            b"Nama lengkap",
-            b"Siti Nurhaliza",
-            b"NIK",
-            b"1403045107900002",
-            b"Kartu Keluarga asli",
-            b"Datanglah 15 menit sebelum jadwal.",
+        let expected: [&str; 11] = [
+            "Formulir Permohonan KTP-el",
+            "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bengkalis",
+            "Nomor registrasi",
+            REFERENCE,
+            "Data pemohon",
+            "Nama lengkap",
+            "Siti Nurhaliza",
+            "NIK",
+            "1403045107900002",
+            "Kartu Keluarga asli",
+            "Datanglah 15 menit sebelum jadwal.",
         ];
         let positions: Vec<usize> = expected
             .iter()
@@ -836,28 +834,101 @@ mod tests {
     }
 
     #[test]
-    fn win_ansi_keeps_latin_1_and_the_windows_extras() {
-        assert_eq!(encode_win_ansi("Café – Ü"), b"Caf\xe9 \x96 \xdc");
-        assert_eq!(encode_win_ansi("• €5 “ok”"), b"\x95 \x805 \x93ok\x94");
+    fn the_faces_print_latin_and_the_typographic_extras_and_replace_the_rest() {
+        for font in [Font::Regular, Font::Bold] {
+            assert_eq!(printable("Café – Ü • €5 “ok” A−", font), "Café – Ü • €5 “ok” A−");
+            assert_eq!(
+                printable("Nguyễn Đặng Łukasz Øster Şükrü", font),
+                "Nguyễn Đặng Łukasz Øster Şükrü"
+            );
+            assert_eq!(printable("漢", font), "?");
+            assert_eq!(printable("Иван", font), "????");
+            assert_eq!(printable("a\u{7}b\u{85}c", font), "a?b?c");
+        }
     }
 
     #[test]
-    fn win_ansi_replaces_what_it_cannot_encode() {
-        assert_eq!(encode_win_ansi("漢"), b"?");
-        assert_eq!(encode_win_ansi("a\u{7}b\u{85}c"), b"a?b?c");
-    }
-
-    #[test]
-    fn pdf_strings_escape_parentheses_and_backslashes() {
-        assert_eq!(pdf_string(b"(Ibu) a\\b"), b"(\\(Ibu\\) a\\\\b)".to_vec());
-        assert_eq!(pdf_string(b""), b"()".to_vec());
+    fn text_is_written_as_two_byte_codes_in_hexadecimal() {
+        assert_eq!(
+            cid_string("(Ibu) a\\b"),
+            b"<0028004900620075002900200061005C0062>".to_vec()
+        );
+        assert_eq!(cid_string("Ễ"), b"<1EC4>".to_vec());
+        assert_eq!(cid_string("😀"), b"<003F>".to_vec(), "beyond two bytes: ?");
+        assert_eq!(cid_string(""), b"<>".to_vec());
     }
 
     #[test]
     fn a_value_with_parentheses_survives_the_round_trip() {
         let pdf = render(&sheet(vec![row("Nama", "Siti (Ibu) \\ Café")]));
         let text = shown_text(&page_operations(&pdf)[0]);
-        assert!(text.contains(&b"Siti (Ibu) \\ Caf\xe9".to_vec()), "{text:?}");
+        assert!(text.contains(&"Siti (Ibu) \\ Café".to_owned()), "{text:?}");
+    }
+
+    /// The name check of the form (`app::domain::names`) and the font the form prints with cannot drift apart:
+    /// every character a name may have, and every character of its capital, has a glyph in both faces.
+    #[test]
+    fn every_character_a_name_may_have_has_a_glyph_in_both_faces() {
+        let mut checked = 0;
+        for c in app::domain::names::accepted() {
+            for shown in std::iter::once(c).chain(c.to_uppercase()) {
+                for font in [Font::Regular, Font::Bold] {
+                    assert!(
+                        font.face().glyph(shown).is_some(),
+                        "{font:?} has no glyph for {shown:?} (U+{:04X}), which a name may hold",
+                        u32::from(shown)
+                    );
+                    assert_eq!(printable(&shown.to_string(), font), shown.to_string());
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1300, "{checked} characters");
+    }
+
+    #[test]
+    fn the_sheet_embeds_both_faces_subset_with_widths_and_a_unicode_map() {
+        let pdf = render(&sheet(vec![row("Nama lengkap", "NGUYỄN THỊ MINH KHAI")]));
+        let text = shown_text(&page_operations(&pdf)[0]);
+        assert!(text.contains(&"NGUYỄN THỊ MINH KHAI".to_owned()), "{text:?}");
+        let doc = load(&pdf);
+        let page = *doc.get_pages().values().next().unwrap();
+        let fonts = doc.get_page_fonts(page).expect("the page's fonts");
+        assert_eq!(fonts.len(), 2);
+        for (name, font) in fonts {
+            let get = |dict: &Dictionary, key: &[u8]| dict.get(key).unwrap().clone();
+            assert_eq!(get(font, b"Subtype").as_name().unwrap(), b"Type0");
+            assert_eq!(get(font, b"Encoding").as_name().unwrap(), b"Identity-H");
+            let base = String::from_utf8(get(font, b"BaseFont").as_name().unwrap().to_vec()).unwrap();
+            let (tag, family) = base.split_once('+').expect("a subset tag");
+            assert!(tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()), "{base}");
+            assert!(family.starts_with("DejaVuSans"), "{base}");
+            let to_unicode = get(font, b"ToUnicode").as_reference().unwrap();
+            let cmap = doc.get_object(to_unicode).unwrap().as_stream().unwrap();
+            let cmap = String::from_utf8(cmap.decompressed_content().unwrap()).unwrap();
+            let descendants = get(font, b"DescendantFonts");
+            let cid_font = doc
+                .get_dictionary(descendants.as_array().unwrap()[0].as_reference().unwrap())
+                .unwrap();
+            assert_eq!(get(cid_font, b"Subtype").as_name().unwrap(), b"CIDFontType2");
+            assert!(!get(cid_font, b"W").as_array().unwrap().is_empty());
+            let descriptor = doc
+                .get_dictionary(get(cid_font, b"FontDescriptor").as_reference().unwrap())
+                .unwrap();
+            let program = doc
+                .get_object(get(descriptor, b"FontFile2").as_reference().unwrap())
+                .unwrap()
+                .as_stream()
+                .unwrap();
+            let program = program
+                .decompressed_content()
+                .unwrap_or_else(|_| program.content.clone());
+            ttf_parser::Face::parse(&program, 0).expect("the embedded program is a TrueType font");
+            assert!(program.len() < 16_000, "{name:?}: {} bytes", program.len());
+            if name == b"F1" {
+                assert!(cmap.contains("<1EC4> <1EC4>"), "Ễ maps back to itself");
+            }
+        }
     }
 
     #[test]
@@ -870,17 +941,31 @@ mod tests {
             assert!(lines.len() > 5, "{} lines", lines.len());
             for line in &lines {
                 let width = text_width(line, font, BODY_SIZE);
-                assert!(
-                    width <= VALUE_WIDTH,
-                    "{width} > {VALUE_WIDTH}: {:?}",
-                    String::from_utf8_lossy(line)
-                );
+                assert!(width <= VALUE_WIDTH, "{width} > {VALUE_WIDTH}: {line:?}");
             }
             // Only spaces were dropped: the words are all there, in order.
-            let rejoined: Vec<u8> = lines.join(&b' ');
             let words: Vec<&str> = value.split_whitespace().collect();
-            assert_eq!(rejoined, words.join(" ").into_bytes());
+            assert_eq!(lines.join(" "), words.join(" "));
         }
+    }
+
+    #[test]
+    fn wrapping_measures_each_letter_by_its_own_width() {
+        let narrow = wrap(&"i ".repeat(200), Font::Regular, BODY_SIZE, 100.0);
+        let wide = wrap(&"W ".repeat(200), Font::Regular, BODY_SIZE, 100.0);
+        assert!(
+            wide.len() > 2 * narrow.len(),
+            "{} lines of W, {} of i",
+            wide.len(),
+            narrow.len()
+        );
+        // An accented capital is as wide as its letter, as the face draws it.
+        let face = Font::Bold.face();
+        assert_eq!(face.width('Ễ'), face.width('E'));
+        assert_eq!(
+            text_width("NGUYỄN", Font::Bold, 10.0),
+            text_width("NGUYEN", Font::Bold, 10.0)
+        );
     }
 
     #[test]
@@ -891,16 +976,16 @@ mod tests {
         assert!(lines
             .iter()
             .all(|line| text_width(line, Font::Regular, BODY_SIZE) <= 100.0));
-        assert_eq!(lines.concat(), word.into_bytes());
+        assert_eq!(lines.concat(), word);
     }
 
     #[test]
     fn wrapping_keeps_newlines_and_an_empty_value_takes_a_line() {
         assert_eq!(
             wrap("satu\ndua", Font::Regular, BODY_SIZE, 300.0),
-            vec![b"satu".to_vec(), b"dua".to_vec()]
+            vec!["satu".to_owned(), "dua".to_owned()]
         );
-        assert_eq!(wrap("", Font::Regular, BODY_SIZE, 300.0), vec![Vec::<u8>::new()]);
+        assert_eq!(wrap("", Font::Regular, BODY_SIZE, 300.0), vec![String::new()]);
     }
 
     #[test]

@@ -75,8 +75,8 @@ async fn application_facts(
         .await?;
     row.map(|r| {
         Ok((
-            Kind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(Kind::Citizen),
-            Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Draft),
+            crate::db::code("applications.kind", &r.try_get::<String, _>("kind")?)?,
+            crate::db::code("applications.status", &r.try_get::<String, _>("status")?)?,
             r.try_get("reference")?,
         ))
     })

@@ -9,7 +9,10 @@ use crate::{
 };
 use app::{
     api::applications::{ssr::today, ApplicationView},
-    components::{answers::summary_rows, form::long_day},
+    components::{
+        answers::summary_rows,
+        form::{long_date, long_day},
+    },
     domain::{application::Kind, booking::BookingStatus, office::SERVICE_DAYS},
     i18n::{Locale, Texts},
     pages::application::kind_name,
@@ -152,7 +155,15 @@ fn sheet(t: &Texts, locale: Locale, p: &Printable) -> form_pdf::FormSheet {
                 heading: b.form_applicant.to_owned(),
                 rows: applicant,
                 bullets: Vec::new(),
-                paragraphs: Vec::new(),
+                // A foreign resident's card is valid as long as the KITAP: the day, as stored at submission.
+                paragraphs: app
+                    .card_valid_until
+                    .map(|d| {
+                        let date = long_date(t, d.year(), d.month(), d.day());
+                        t.application.card_valid_until.replace("{date}", &date)
+                    })
+                    .into_iter()
+                    .collect(),
             },
             appointment,
             form_pdf::SheetSection {

@@ -1,11 +1,13 @@
-//! Appointments whose time has passed without attendance become missed, once a minute. The application then
-//! asks for a new booking (the booking page reads the missed one back).
+//! Once a minute, the appointments of the points that have closed for the day are closed too: one nobody marked
+//! arrived becomes missed and its applicant gets a message with a link to book again (the booking page reads the
+//! missed one back); one whose applicant arrived becomes attended (see `db::bookings::mark_missed`). Every node
+//! runs it: each appointment changes, and is announced, once.
 
 use crate::{auth::now, db::Db};
 use app::domain::office::{office_date, office_time};
 use std::time::Duration;
 
-/// Marks the missed appointments now; returns how many.
+/// Closes the appointments of the points closed now; returns how many became missed.
 pub async fn sweep_once(db: &Db) -> Result<u64, sqlx::Error> {
     let now = now();
     crate::db::bookings::mark_missed(db, office_date(now), office_time(now), now).await

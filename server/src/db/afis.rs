@@ -115,12 +115,13 @@ pub async fn state(db: &Db, id: &str) -> Result<Option<(String, Status)>, sqlx::
             .bind(id)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(row.map(|(reference, status)| {
-        (
+    row.map(|(reference, status)| {
+        Ok((
             reference.unwrap_or_default(),
-            Status::parse(&status).unwrap_or(Status::Draft),
-        )
-    }))
+            super::code("applications.status", &status)?,
+        ))
+    })
+    .transpose()
 }
 
 /// Every result that took the application out of `identifying` (an AFIS step and its reference), oldest first:
@@ -134,10 +135,10 @@ pub async fn results(db: &Db, id: &str) -> Result<Vec<(Step, Option<String>)>, s
     .bind(Status::Identifying.code())
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(step, reference)| Some((Step::parse(&step?)?, reference)))
-        .collect())
+    // An event without a step (none is written from `identifying` today) is not an answer; an unknown step is an error.
+    rows.into_iter()
+        .filter_map(|(step, reference)| step.map(|s| Ok((super::code("application_events.step", &s)?, reference))))
+        .collect()
 }
 
 /// Records a token's `jti` as used; `false` when it was used before (by this process or another: the primary key

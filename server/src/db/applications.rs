@@ -30,6 +30,30 @@ pub enum StoreError {
     /// The account reached one of its caps; nothing was written.
     #[error("the account reached its cap: {0:?}")]
     Limit(app::api::error::Limit),
+    /// Another application in progress (from any account) states this NIK; nothing was written.
+    #[error("the NIK is in another application in progress")]
+    NikInProgress,
+}
+
+/// The partial unique index that keeps one application in progress per NIK (migration 0016).
+const NIK_IN_PROGRESS_INDEX: &str = "applications_nik_in_progress";
+
+/// Whether `error` is the database refusing a second application in progress with the same NIK: PostgreSQL names
+/// the index, SQLite the column (the only unique index on `applications.nik`).
+fn is_nik_in_progress(error: &sqlx::Error) -> bool {
+    error.as_database_error().is_some_and(|e| {
+        e.is_unique_violation()
+            && (e.constraint() == Some(NIK_IN_PROGRESS_INDEX) || e.message().contains("applications.nik"))
+    })
+}
+
+/// `NikInProgress` for the index's refusal, else the database error itself.
+fn nik_error(error: sqlx::Error) -> StoreError {
+    if is_nik_in_progress(&error) {
+        StoreError::NikInProgress
+    } else {
+        StoreError::Db(error)
+    }
 }
 
 /// One stored scan: where it is and what it is.
@@ -40,12 +64,12 @@ pub struct StoredDocument {
     pub bytes: i64,
 }
 
-fn kind_of(code: &str) -> Kind {
-    Kind::parse(code).unwrap_or(Kind::Citizen)
+fn kind_of(code: &str) -> Result<Kind, sqlx::Error> {
+    super::code("applications.kind", code)
 }
 
-fn status_of(code: &str) -> Status {
-    Status::parse(code).unwrap_or(Status::Draft)
+fn status_of(code: &str) -> Result<Status, sqlx::Error> {
+    super::code("applications.status", code)
 }
 
 pub async fn list(db: &Db, account: &str) -> Result<Vec<ApplicationSummary>, StoreError> {
@@ -60,8 +84,8 @@ pub async fn list(db: &Db, account: &str) -> Result<Vec<ApplicationSummary>, Sto
             let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
             Ok(ApplicationSummary {
                 id: row.try_get("id")?,
-                kind: kind_of(&row.try_get::<String, _>("kind")?),
-                status: status_of(&row.try_get::<String, _>("status")?),
+                kind: kind_of(&row.try_get::<String, _>("kind")?)?,
+                status: status_of(&row.try_get::<String, _>("status")?)?,
                 reference: row.try_get("reference")?,
                 full_name: answers.get("full_name").cloned(),
             })
@@ -147,7 +171,7 @@ pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Res
             })
             .collect();
     let answers: Answers = serde_json::from_str(&row.try_get::<String, _>("answers")?)?;
-    let stock: Option<i64> = if status_of(&row.try_get::<String, _>("status")?) == Status::Personalizing {
+    let stock: Option<i64> = if status_of(&row.try_get::<String, _>("status")?)? == Status::Personalizing {
         sqlx::query_as::<_, (i64,)>("SELECT quantity FROM blank_card_stock WHERE id = 1")
             .fetch_optional(&db.pool)
             .await?
@@ -169,14 +193,14 @@ pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Res
             .await?
             .into_iter()
             .collect();
-    let kind = kind_of(&row.try_get::<String, _>("kind")?);
+    let kind = kind_of(&row.try_get::<String, _>("kind")?)?;
     let history = history(db, id).await?;
     let promise = promise(db, id, &history).await?;
     let kitap_expiry = answers.get("kitap_expiry").and_then(|d| Date::parse_iso(d));
     Ok(ApplicationView {
         id: row.try_get("id")?,
         kind,
-        status: status_of(&row.try_get::<String, _>("status")?),
+        status: status_of(&row.try_get::<String, _>("status")?)?,
         answers,
         documents,
         reference: row.try_get("reference")?,
@@ -186,12 +210,48 @@ pub(crate) async fn view_of(db: &Db, row: sqlx::any::AnyRow, today: Date) -> Res
         waiting_for_cards: false,
         promise,
         renewal_due: renewal_due(kind, kitap_expiry, today),
+        handover_point: handover_point(db, id, status_of(&row.try_get::<String, _>("status")?)?).await?,
         complaints: super::complaints::of_application(db, id).await?,
+        card_valid_until: card_valid_until(db, id, kind).await?,
     })
     .map(|mut view| {
         view.waiting_for_cards = stock.is_some_and(|s| waiting_for_blank_cards(view.status, s));
         view
     })
+}
+
+/// A foreign resident's card is valid as long as their KITAP: its expiry as stored at the (latest) submission.
+/// `None` for a citizen, or before the application is submitted. A stored value that is not a date is an error.
+async fn card_valid_until(db: &Db, id: &str, kind: Kind) -> Result<Option<Date>, StoreError> {
+    if kind != Kind::Foreigner {
+        return Ok(None);
+    }
+    let (stored,): (Option<String>,) = sqlx::query_as("SELECT kitap_expires_on FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
+    stored
+        .map(|text| {
+            Date::parse_iso(&text).ok_or_else(|| {
+                StoreError::Db(sqlx::Error::Decode(
+                    format!("applications.kitap_expires_on is not a date: {text:?}").into(),
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// The name of the service point a card on its way (`distributing`) is sent to; `None` in any other state.
+async fn handover_point(db: &Db, id: &str, status: Status) -> Result<Option<String>, StoreError> {
+    if status != Status::Distributing {
+        return Ok(None);
+    }
+    let (name,): (String,) =
+        sqlx::query_as("SELECT p.name FROM applications a JOIN service_points p ON p.id = a.point_id WHERE a.id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(Some(name))
 }
 
 /// The service promise: 14 working days from the recording, or, before it, from the booked appointment.
@@ -227,20 +287,17 @@ async fn history(db: &Db, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|(at, status, step, note)| {
-            let for_applicant = step
-                .as_deref()
-                .and_then(Step::parse)
-                .is_some_and(Step::tells_applicant_why);
-            HistoryEntry {
+            let step: Option<Step> = step.map(|s| super::code("application_events.step", &s)).transpose()?;
+            let for_applicant = step.is_some_and(Step::tells_applicant_why);
+            Ok(HistoryEntry {
                 day: office_date(at),
-                status: status_of(&status),
+                status: super::code("application_events.to_status", &status)?,
                 reason: note.filter(|_| for_applicant),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The status of an application of `account`, or `NotFound`.
@@ -250,7 +307,7 @@ async fn status(tx: &mut sqlx::Transaction<'_, sqlx::Any>, account: &str, id: &s
         .bind(account)
         .fetch_optional(&mut **tx)
         .await?;
-    status.map(|(s,)| status_of(&s)).ok_or(StoreError::NotFound)
+    Ok(status_of(&status.ok_or(StoreError::NotFound)?.0)?)
 }
 
 /// Takes the application's row for writing as the first statement of a transaction, and returns its status.
@@ -296,14 +353,33 @@ pub async fn save_section(
         answers.remove(*field);
     }
     answers.extend(values);
-    sqlx::query("UPDATE applications SET answers = $1, updated_at = $2 WHERE id = $3 AND account_id = $4")
+    if section.fields().contains(&"nik") {
+        // The NIK is known from the identity section on, so that one application in progress per NIK holds for
+        // drafts too: the index refuses a NIK another application in progress states (`NikInProgress`), however
+        // many saves arrive at once. A NIK that changes loses the mark of a duplicate kept from before 0016.
+        sqlx::query(
+            "UPDATE applications SET answers = $1, updated_at = $2, \
+             legacy_nik_duplicate = CASE WHEN nik = $5 THEN legacy_nik_duplicate ELSE 0 END, nik = $5 \
+             WHERE id = $3 AND account_id = $4",
+        )
         .bind(serde_json::to_string(&answers)?)
         .bind(now)
         .bind(id)
         .bind(account)
+        .bind(answers.get("nik").filter(|n| !n.is_empty()).map(String::as_str))
         .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+        .await
+        .map_err(nik_error)?;
+    } else {
+        sqlx::query("UPDATE applications SET answers = $1, updated_at = $2 WHERE id = $3 AND account_id = $4")
+            .bind(serde_json::to_string(&answers)?)
+            .bind(now)
+            .bind(id)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await.map_err(nik_error)?;
     Ok(())
 }
 
@@ -337,38 +413,161 @@ pub async fn submit(db: &Db, account: &str, id: &str, now: i64) -> Result<String
         .fetch_one(&mut *tx)
         .await?;
     let answers: Answers = serde_json::from_str(&json)?;
-    // Where staff handle it until a booking names a point: the applicant's district point, or the Dinas for
-    // foreign residents and anyone whose district has no point.
-    let district = if kind_of(&kind) == Kind::Foreigner {
+    let kind = kind_of(&kind)?;
+    // Foreign residents are handled at the Dinas: their district names no point.
+    let district = if kind == Kind::Foreigner {
         String::new()
     } else {
         answers.get("district").cloned().unwrap_or_default()
     };
-    // The KITAP's expiry is kept beside the answers so that the renewal reminder can find it.
-    let kitap_expires_on = (kind_of(&kind) == Kind::Foreigner)
+    let point = point_on_submission(&mut tx, id, kind, &district).await?;
+    // The KITAP's expiry (and so the card's) is kept beside the answers: the renewal reminder, the tracking page,
+    // the printed form and the console read it.
+    let kitap_expires_on = (kind == Kind::Foreigner)
         .then(|| answers.get("kitap_expiry").and_then(|d| Date::parse_iso(d)))
         .flatten()
         .map(|d| d.to_string());
     sqlx::query(
-        "UPDATE applications SET status = $1, reference = $2, submitted_at = $3, updated_at = $3, nik = $4, \
-         point_id = COALESCE((SELECT id FROM service_points WHERE id = $5 AND active = 1), 'dinas'), \
-         kitap_expires_on = $8 WHERE id = $6 AND account_id = $7",
+        "UPDATE applications SET status = $1, reference = $2, submitted_at = $3, updated_at = $3, \
+         legacy_nik_duplicate = CASE WHEN nik = $4 THEN legacy_nik_duplicate ELSE 0 END, nik = $4, \
+         point_id = $5, kitap_expires_on = $8 WHERE id = $6 AND account_id = $7",
     )
     .bind(Status::Submitted.code())
     .bind(&reference)
     .bind(now)
-    .bind(answers.get("nik").map(String::as_str))
-    .bind(district)
+    .bind(answers.get("nik").filter(|n| !n.is_empty()).map(String::as_str))
+    .bind(&point.id)
     .bind(id)
     .bind(account)
     .bind(kitap_expires_on)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(nik_error)?;
     append_event(&mut tx, id, now, "applicant", Some(from), Status::Submitted, None).await?;
     let payload = serde_json::json!({ "status": Status::Submitted.code() });
     super::outbox::enqueue(&mut tx, id, super::outbox::Topic::StatusChanged, payload, now).await?;
-    tx.commit().await?;
+    if point.moved {
+        cancel_for_district_change(&mut tx, id, now).await?;
+    }
+    tx.commit().await.map_err(nik_error)?;
     Ok(reference)
+}
+
+/// Where staff handle an application after it is submitted.
+struct Handling {
+    id: String,
+    /// The application left the point of its booking: an appointment still active there is cancelled.
+    moved: bool,
+}
+
+/// The point that handles the application from this submission on. It keeps the point of its booking, if it has or
+/// had one (the operator there sees the appointment at the counter, and must see the application too), through a
+/// return and a resubmission; only when the applicant changed their district so that the booked point no longer
+/// fits them does the district decide again. Otherwise (never booked) the district decides: its point, or the Dinas
+/// where it has none (and for foreign residents, `district` empty).
+async fn point_on_submission(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    kind: Kind,
+    district: &str,
+) -> Result<Handling, StoreError> {
+    let (district_point,): (String,) =
+        sqlx::query_as("SELECT COALESCE((SELECT id FROM service_points WHERE id = $1 AND active = 1), 'dinas')")
+            .bind(district)
+            .fetch_one(&mut **tx)
+            .await?;
+    // A booking sets the application's point to its own (`bookings::book`), and nothing else moves it but this
+    // function: once booked, the point is that of its latest booking, or the one a district change chose since.
+    let (current, bookings): (Option<String>, i64) = sqlx::query_as(
+        "SELECT point_id, (SELECT COUNT(*) FROM bookings WHERE application_id = $1) FROM applications WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let Some(booked) = current.filter(|_| bookings > 0) else {
+        return Ok(Handling {
+            id: district_point,
+            moved: false,
+        });
+    };
+    // The district as it was submitted before: the answers staff kept when they returned the application.
+    let (returned,): (Option<String>,) = sqlx::query_as("SELECT returned_answers FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let before: Option<Answers> = returned.map(|json| serde_json::from_str(&json)).transpose()?;
+    let district_changed = kind == Kind::Citizen
+        && before.is_some_and(|b| b.get("district").map(String::as_str).unwrap_or_default() != district);
+    if !district_changed {
+        return Ok(Handling {
+            id: booked,
+            moved: false,
+        });
+    }
+    // The booked point still fits if it serves the applicant's kind (`ServicePoint::serves`) and is either the
+    // Dinas, which serves the whole regency, or the point of the applicant's new district.
+    let point: Option<(Option<String>, i64)> =
+        sqlx::query_as("SELECT district, serves_foreigners FROM service_points WHERE id = $1")
+            .bind(&booked)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let fits = point.is_some_and(|(point_district, serves_foreigners)| {
+        let serves = kind == Kind::Citizen || serves_foreigners == 1;
+        serves && point_district.as_deref().is_none_or(|d| d == district)
+    });
+    Ok(if fits {
+        Handling {
+            id: booked,
+            moved: false,
+        }
+    } else {
+        Handling {
+            moved: district_point != booked,
+            id: district_point,
+        }
+    })
+}
+
+/// Cancels the application's active appointment, if it still has one, because the applicant moved to another
+/// district: its place is freed and the applicant told (`because: district_changed`), in the caller's transaction.
+async fn cancel_for_district_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let active: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, point_id, day, starts FROM bookings WHERE application_id = $1 AND status = 'booked'",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((booking, point, day, starts)) = active else {
+        return Ok(());
+    };
+    sqlx::query(
+        "UPDATE slot_usage SET taken = taken - 1 WHERE point_id = $1 AND day = $2 AND starts = $3 AND taken > 0",
+    )
+    .bind(&point)
+    .bind(&day)
+    .bind(&starts)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE bookings SET status = 'cancelled', note = 'district_changed', updated_at = $1 \
+         WHERE id = $2 AND status = 'booked'",
+    )
+    .bind(now)
+    .bind(&booking)
+    .execute(&mut **tx)
+    .await?;
+    let payload = serde_json::json!({
+        "point": point,
+        "day": day,
+        "starts": starts,
+        "because": "district_changed",
+    });
+    super::outbox::enqueue(tx, id, super::outbox::Topic::BookingCancelled, payload, now).await?;
+    Ok(())
 }
 
 async fn append_event(
@@ -514,4 +713,55 @@ pub async fn areas(db: &Db, parent: Option<&str>) -> Result<Vec<Area>, StoreErro
         }
     };
     Ok(rows.into_iter().map(|(code, name)| Area { code, name }).collect())
+}
+
+/// Another submitted application that states the same NIK, as the staff review page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SameNik {
+    pub id: String,
+    pub reference: Option<String>,
+    pub status: Status,
+    pub submitted_at: i64,
+    /// When it reached its current state (its latest event).
+    pub since: i64,
+    /// Within the staff member's scope: the page links to it only then.
+    pub in_scope: bool,
+}
+
+/// The other submitted applications (drafts are the applicant's own business) with the NIK of application `id`,
+/// oldest first, from every point: those outside `scope` are listed without a link, so that staff know of an
+/// earlier rejection or card elsewhere without reaching its data.
+pub async fn same_nik(db: &Db, scope: &super::process::Scope, id: &str) -> Result<Vec<SameNik>, StoreError> {
+    let scoped = scope.condition(2);
+    let in_scope = scoped.as_ref().map_or_else(
+        || "1".to_owned(),
+        |(condition, _)| format!("CASE WHEN 1 = 1{condition} THEN 1 ELSE 0 END"),
+    );
+    let sql = format!(
+        "SELECT a.id, a.reference, a.status, a.submitted_at, \
+         COALESCE((SELECT MAX(e.at) FROM application_events e WHERE e.application_id = a.id), a.updated_at) AS since, \
+         {in_scope} AS in_scope \
+         FROM applications this JOIN applications a ON a.nik = this.nik \
+         WHERE this.id = $1 AND a.id <> this.id AND a.submitted_at IS NOT NULL \
+         ORDER BY a.submitted_at, a.id LIMIT 50"
+    );
+    let mut query = sqlx::query(&sql).bind(id);
+    if let Some((_, value)) = &scoped {
+        query = query.bind(value);
+    }
+    query
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(SameNik {
+                id: row.try_get("id")?,
+                reference: row.try_get("reference")?,
+                status: status_of(&row.try_get::<String, _>("status")?)?,
+                submitted_at: row.try_get("submitted_at")?,
+                since: row.try_get("since")?,
+                in_scope: row.try_get::<i64, _>("in_scope")? == 1,
+            })
+        })
+        .collect()
 }

@@ -238,7 +238,7 @@ fn booking_of(row: &sqlx::any::AnyRow) -> Result<Booking, sqlx::Error> {
         day: date(&row.try_get::<String, _>("day")?)?,
         starts: clock(&row.try_get::<String, _>("starts")?)?,
         ends: clock(&row.try_get::<String, _>("ends")?)?,
-        status: BookingStatus::parse(&row.try_get::<String, _>("status")?).unwrap_or(BookingStatus::Cancelled),
+        status: super::code("bookings.status", &row.try_get::<String, _>("status")?)?,
         note: row.try_get("note")?,
     })
 }
@@ -266,6 +266,15 @@ async fn active_booking(tx: &mut Tx<'_>, application: &str) -> Result<Option<Boo
     row.as_ref().map(booking_of).transpose()
 }
 
+/// Whether the applicant of `booking` was marked arrived: their appointment is theirs to move or cancel no more.
+async fn arrived(tx: &mut Tx<'_>, booking: &str) -> Result<bool, sqlx::Error> {
+    let (arrived,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bookings WHERE id = $1 AND arrived_at IS NOT NULL")
+        .bind(booking)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(arrived > 0)
+}
+
 /// Takes the application's row as the transaction's first write (see `applications::lock`); its kind and status.
 async fn lock_application(
     tx: &mut Tx<'_>,
@@ -283,7 +292,7 @@ async fn lock_application(
         .bind(application)
         .fetch_one(&mut **tx)
         .await?;
-    Ok((Kind::parse(&kind).unwrap_or(Kind::Citizen), status))
+    Ok((super::code("applications.kind", &kind)?, status))
 }
 
 /// One slot of one point on one day: the key of a `slot_usage` row.
@@ -380,7 +389,7 @@ pub async fn book(
         (None, None) => None,
         (Some(wanted), Some(current)) if *wanted == current.id => {
             let full_calendar = self::calendar(&mut tx, None, today, current.day).await?;
-            if !can_change(&full_calendar, today, current.day) {
+            if !can_change(&full_calendar, today, current.day) || arrived(&mut tx, &current.id).await? {
                 return Err(BookingIssue::TooLateToChange.into());
             }
             if current.point_id == point.id && current.day == request.day && current.starts == request.time {
@@ -499,7 +508,7 @@ pub async fn cancel(
         .filter(|b| b.id == booking)
         .ok_or(BookingIssue::NoActiveBooking)?;
     let calendar = calendar(&mut tx, None, today, current.day).await?;
-    if !can_change(&calendar, today, current.day) {
+    if !can_change(&calendar, today, current.day) || arrived(&mut tx, &current.id).await? {
         return Err(BookingIssue::TooLateToChange.into());
     }
     release_place(&mut tx, &Slot::of(&current)).await?;
@@ -515,19 +524,70 @@ pub async fn cancel(
     Ok(())
 }
 
-/// Bookings whose time has passed without attendance become missed; returns how many. `now_time` is the office's
-/// time of day on `today`.
-pub async fn mark_missed(db: &Db, today: Date, now_time: ClockTime, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE bookings SET status = 'missed', updated_at = $1 \
-         WHERE status = 'booked' AND (day < $2 OR (day = $2 AND ends <= $3))",
+/// The condition (on `bookings`) that the point has closed for the appointment on the office's day `$day` at the
+/// time of day `$time`: the appointment's day is past, or it is today and both its slot and the point's opening
+/// hours for that weekday (`$weekday`) have ended. The slot counts too, so that an appointment booked before the
+/// hours were shortened keeps its time; a weekday without opening hours (the schedule changed after the booking)
+/// closes at midnight. The parameters are numbered by the caller.
+fn closed_condition(day: usize, time: usize, weekday: usize) -> String {
+    format!(
+        "(bookings.day < ${day} OR (bookings.day = ${day} AND bookings.ends <= ${time} AND EXISTS (\
+         SELECT 1 FROM opening_hours h WHERE h.point_id = bookings.point_id AND h.weekday = ${weekday} \
+         AND h.closes <= ${time})))"
     )
+}
+
+/// [`closed_condition`] for one appointment ending at `ends` on `day` at `point`, as the office's `today` at
+/// `now_time`: what the counter's page shows (the query decides).
+pub fn closed_for(point: &ServicePoint, day: Date, ends: ClockTime, today: Date, now_time: ClockTime) -> bool {
+    day < today
+        || (day == today
+            && ends <= now_time
+            && point
+                .schedule
+                .hours
+                .iter()
+                .any(|h| h.weekday == day.weekday() && h.closes <= now_time))
+}
+
+/// Closes the appointments of the points that have closed (see [`closed_condition`]): one nobody marked arrived
+/// becomes missed, and its applicant is sent a message with a link to book again (`appointment_missed`); one whose
+/// applicant arrived but was not recorded becomes attended (they came; the application may book again). Returns
+/// how many became missed. `now_time` is the office's time of day on `today`.
+///
+/// One transaction; each row changes once: its condition is read again when another sweep (on another node) or an
+/// arrival changed it meanwhile (PostgreSQL re-checks an updated row; SQLite has one writer), so a missed
+/// appointment is announced exactly once and an arrival is never overwritten.
+pub async fn mark_missed(db: &Db, today: Date, now_time: ClockTime, now: i64) -> Result<u64, sqlx::Error> {
+    let closed = closed_condition(2, 3, 4);
+    let mut tx = db.pool.begin().await?;
+    let missed: Vec<(String, String, String, String)> = sqlx::query_as(&format!(
+        "UPDATE bookings SET status = 'missed', updated_at = $1 \
+         WHERE status = 'booked' AND arrived_at IS NULL AND {closed} \
+         RETURNING application_id, point_id, day, starts"
+    ))
     .bind(now)
     .bind(today.to_string())
     .bind(now_time.to_string())
-    .execute(&db.pool)
+    .bind(i32::from(today.weekday()))
+    .fetch_all(&mut *tx)
     .await?;
-    Ok(done.rows_affected())
+    sqlx::query(&format!(
+        "UPDATE bookings SET status = 'attended', updated_at = $1 \
+         WHERE status = 'booked' AND arrived_at IS NOT NULL AND {closed}"
+    ))
+    .bind(now)
+    .bind(today.to_string())
+    .bind(now_time.to_string())
+    .bind(i32::from(today.weekday()))
+    .execute(&mut *tx)
+    .await?;
+    for (application, point, day, starts) in &missed {
+        let payload = serde_json::json!({ "point": point, "day": day, "starts": starts });
+        outbox::enqueue(&mut tx, application, Topic::AppointmentMissed, payload, now).await?;
+    }
+    tx.commit().await?;
+    Ok(missed.len() as u64)
 }
 
 /// What marking an applicant as arrived did.
@@ -538,22 +598,37 @@ pub enum Arrival {
     AlreadyMarked,
     /// The appointment is on another day, before or after today: refused, nothing changed.
     NotToday,
-    /// No such booking at the point, or one cancelled or missed.
+    /// Today's, but the point has closed for it (or it is already recorded as missed): refused, nothing changed.
+    Closed,
+    /// No such booking at the point, or one cancelled.
     NotFound,
 }
 
-/// Marks the applicant of `booking` at `point` as arrived: only on the appointment's own day (`today`, the
-/// office's date), so that nobody is counted as come for an appointment they have not reached yet, or missed.
-pub async fn mark_arrived(db: &Db, point: &str, booking: &str, today: Date, now: i64) -> Result<Arrival, sqlx::Error> {
-    let today = today.to_string();
-    let updated = sqlx::query(
-        "UPDATE bookings SET arrived_at = $1 WHERE id = $2 AND point_id = $3 AND day = $4 AND arrived_at IS NULL \
-         AND status IN ('booked', 'attended')",
-    )
+/// Marks the applicant of `booking` at `point` as arrived, at `now`: only on the appointment's own day (`today`,
+/// the office's date) and until the point closes for it (`now_time`, see [`closed_condition`]), late or not, so
+/// that nobody is counted as come for an appointment they have not reached yet, or after the day was closed.
+///
+/// The appointment stays `booked` (the applicant can neither move nor cancel it any more) until the recording
+/// (`Record`) or the day's close makes it `attended`; an arrived appointment is never marked missed.
+pub async fn mark_arrived(
+    db: &Db,
+    point: &str,
+    booking: &str,
+    today: Date,
+    now_time: ClockTime,
+    now: i64,
+) -> Result<Arrival, sqlx::Error> {
+    let closed = closed_condition(4, 5, 6);
+    let updated = sqlx::query(&format!(
+        "UPDATE bookings SET arrived_at = $1, updated_at = $1 WHERE id = $2 AND point_id = $3 AND day = $4 \
+         AND arrived_at IS NULL AND status IN ('booked', 'attended') AND NOT {closed}"
+    ))
     .bind(now)
     .bind(booking)
     .bind(point)
-    .bind(&today)
+    .bind(today.to_string())
+    .bind(now_time.to_string())
+    .bind(i32::from(today.weekday()))
     .execute(&db.pool)
     .await?;
     if updated.rows_affected() == 1 {
@@ -566,12 +641,91 @@ pub async fn mark_arrived(db: &Db, point: &str, booking: &str, today: Date, now:
             .bind(point)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(match found {
-        None => Arrival::NotFound,
-        Some((day, _, _)) if day != today => Arrival::NotToday,
-        Some((_, Some(_), _)) => Arrival::AlreadyMarked,
-        Some(_) => Arrival::NotFound,
+    let Some((day, arrived_at, status)) = found else {
+        return Ok(Arrival::NotFound);
+    };
+    let status: BookingStatus = super::code("bookings.status", &status)?;
+    Ok(if day != today.to_string() {
+        Arrival::NotToday
+    } else if arrived_at.is_some() {
+        Arrival::AlreadyMarked
+    } else if status == BookingStatus::Cancelled {
+        Arrival::NotFound
+    } else {
+        Arrival::Closed
     })
+}
+
+/// The recording (`Record`) in the step's transaction: the application's booked appointment is attended, and its
+/// arrival, if nobody marked it, is the recording's time (the applicant is at the counter).
+pub(crate) async fn attend(tx: &mut Tx<'_>, application: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE bookings SET status = 'attended', arrived_at = COALESCE(arrived_at, $1), updated_at = $1 \
+         WHERE application_id = $2 AND status = 'booked'",
+    )
+    .bind(now)
+    .bind(application)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Why the office ends an application's appointment ([`free_place`]): the payload's `because`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Because {
+    Returned,
+    Rejected,
+}
+
+impl Because {
+    pub fn code(self) -> &'static str {
+        match self {
+            Because::Returned => "returned",
+            Because::Rejected => "rejected",
+        }
+    }
+}
+
+/// A return or a rejection, in the step's transaction: the application's booked appointment is cancelled, its
+/// place given back to the slot, and the applicant told (`booking_cancelled` with `because`); the step failing
+/// rolls all of it back. An appointment whose applicant already arrived keeps its place and becomes attended: they
+/// came, and were turned away at the counter. Returns the cancelled appointment, if there was one.
+pub(crate) async fn free_place(
+    tx: &mut Tx<'_>,
+    application: &str,
+    because: Because,
+    now: i64,
+) -> Result<Option<Booking>, sqlx::Error> {
+    // Conditional on the row as it is now: a sweep that marked it missed meanwhile, or a second step, frees nothing.
+    let row = sqlx::query(&format!(
+        "UPDATE bookings SET status = 'cancelled', note = $1, updated_at = $2 \
+         WHERE application_id = $3 AND status = 'booked' AND arrived_at IS NULL RETURNING {}",
+        BOOKING_COLUMNS.replace("b.", "")
+    ))
+    .bind(because.code())
+    .bind(now)
+    .bind(application)
+    .fetch_optional(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE bookings SET status = 'attended', updated_at = $1 \
+         WHERE application_id = $2 AND status = 'booked' AND arrived_at IS NOT NULL",
+    )
+    .bind(now)
+    .bind(application)
+    .execute(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let cancelled = booking_of(&row)?;
+    release_place(tx, &Slot::of(&cancelled)).await?;
+    let payload = serde_json::json!({
+        "point": cancelled.point_id,
+        "day": cancelled.day.to_string(),
+        "starts": cancelled.starts.to_string(),
+        "because": because.code(),
+    });
+    outbox::enqueue(tx, application, Topic::BookingCancelled, payload, now).await?;
+    Ok(Some(cancelled))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

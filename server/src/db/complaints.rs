@@ -84,7 +84,7 @@ pub async fn of_application(db: &Db, id: &str) -> Result<Vec<ComplaintView>, Sto
                 id: row.try_get("id")?,
                 filed: office_date(row.try_get("created_at")?),
                 body: row.try_get("body")?,
-                status: ComplaintStatus::parse(&row.try_get::<String, _>("status")?).unwrap_or(ComplaintStatus::Open),
+                status: super::code("complaints.status", &row.try_get::<String, _>("status")?)?,
                 answer: answer.zip(answered_at).map(|(text, at)| (office_date(at), text)),
             })
         })
@@ -121,23 +121,23 @@ pub async fn in_scope(db: &Db, scope: &Scope, status: ComplaintStatus) -> Result
     if let Some((_, value)) = condition {
         query = query.bind(value);
     }
-    Ok(query
+    query
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(
-            |(id, application_id, reference, point_id, at, body, status, answer)| StaffRow {
+        .map(|(id, application_id, reference, point_id, at, body, status, answer)| {
+            Ok(StaffRow {
                 id,
                 application_id,
                 reference,
                 point_id,
                 filed: office_date(at),
                 body,
-                status: ComplaintStatus::parse(&status).unwrap_or(ComplaintStatus::Open),
+                status: super::code("complaints.status", &status)?,
                 answer,
-            },
-        )
-        .collect())
+            })
+        })
+        .collect()
 }
 
 /// Staff answer an open complaint in their scope; the applicant gets a message in the same transaction. False

@@ -23,7 +23,7 @@ pub const PAST_DAYS: i64 = 28;
 pub const COMING_DAYS: i64 = 14;
 
 /// The states of an application the office has received (a draft is still the applicant's), in process order.
-pub const STATES: [Status; 10] = [
+pub const STATES: [Status; 11] = [
     Status::Submitted,
     Status::Returned,
     Status::Rejected,
@@ -32,16 +32,18 @@ pub const STATES: [Status; 10] = [
     Status::Identifying,
     Status::Clarification,
     Status::Personalizing,
+    Status::Distributing,
     Status::Ready,
     Status::Issued,
 ];
 
 /// Recorded, and the card not ready yet: the states in which the service promise can be broken.
-pub const WAITING_FOR_CARD: [Status; 4] = [
+pub const WAITING_FOR_CARD: [Status; 5] = [
     Status::Recorded,
     Status::Identifying,
     Status::Clarification,
     Status::Personalizing,
+    Status::Distributing,
 ];
 
 /// Seconds since the Unix epoch at 00:00 WIB of `day`.
@@ -139,7 +141,9 @@ pub struct Fill {
     pub past_booked: i64,
     /// Places on the past days: the point's slots on each working day times its counters.
     pub past_capacity: i64,
+    /// Appointments on the past days whose applicant came (attended, or marked arrived).
     pub attended: i64,
+    /// Real no-shows: missed appointments nobody marked arrived.
     pub missed: i64,
     /// Appointments not cancelled on the coming days.
     pub coming_booked: i64,
@@ -254,7 +258,8 @@ async fn states(db: &Db, names: &[(String, String, bool)]) -> Result<Vec<StateRo
     .await?;
     let mut by_point: BTreeMap<Option<String>, [i64; STATES.len()]> = BTreeMap::new();
     for (point, status, n) in counted {
-        let Some(i) = Status::parse(&status).and_then(|s| STATES.iter().position(|x| *x == s)) else {
+        let status: Status = super::code("applications.status", &status)?;
+        let Some(i) = STATES.iter().position(|x| *x == status) else {
             continue;
         };
         by_point.entry(point).or_insert([0; STATES.len()])[i] += n;
@@ -424,22 +429,22 @@ async fn promise_and_late(
         }
     }
 
-    let mut late: Vec<Late> = candidates
-        .into_iter()
-        .filter_map(|(reference, point, status, at)| {
-            let recorded = office_date(at);
-            let promise = Promise::new(&calendar, recorded, false, None);
-            promise.late(today).then(|| Late {
+    let mut late: Vec<Late> = Vec::new();
+    for (reference, point, status, at) in candidates {
+        let recorded = office_date(at);
+        let promise = Promise::new(&calendar, recorded, false, None);
+        if promise.late(today) {
+            late.push(Late {
                 reference: reference.unwrap_or_default(),
                 point: name_of(names, point.as_deref()),
-                status: Status::parse(&status).unwrap_or(Status::Recorded),
+                status: super::code("applications.status", &status)?,
                 recorded,
                 due: promise.due,
                 working_days_late: working_days_after(&calendar, promise.due, today),
                 age_days: today.days_since_epoch() - recorded.days_since_epoch(),
-            })
-        })
-        .collect();
+            });
+        }
+    }
     late.sort_by(|a, b| (a.recorded, &a.reference).cmp(&(b.recorded, &b.reference)));
     Ok((share, late))
 }
@@ -460,10 +465,14 @@ fn working_days_after(calendar: &Calendar, due: Date, today: Date) -> i64 {
 async fn fill(db: &Db, names: &[(String, String, bool)], today: Date) -> Result<Vec<Fill>, sqlx::Error> {
     let first = today.add_days(-PAST_DAYS);
     let last = today.add_days(COMING_DAYS - 1);
+    // Whoever was marked arrived came, whatever the appointment's state says (one the old sweep marked missed
+    // after the arrival, or one the day's close has not reached yet): only a missed appointment without an
+    // arrival is a no-show.
     let counted: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT point_id, day, status, COUNT(*) FROM bookings \
-         WHERE day >= $1 AND day <= $2 AND status IN ('booked', 'attended', 'missed') \
-         GROUP BY point_id, day, status",
+        "SELECT point_id, day, kept, COUNT(*) FROM (SELECT point_id, day, \
+         CASE WHEN arrived_at IS NOT NULL THEN 'attended' ELSE status END AS kept FROM bookings \
+         WHERE day >= $1 AND day <= $2 AND status IN ('booked', 'attended', 'missed')) AS b \
+         GROUP BY point_id, day, kept",
     )
     .bind(first.to_string())
     .bind(last.to_string())

@@ -1,9 +1,10 @@
 //! The database: one pool, one set of queries for SQLite and PostgreSQL.
 //!
 //! Queries go through sqlx's `Any` driver, written in the SQL both dialects share (`$1` placeholders, `TEXT`,
-//! `BIGINT`, ISO dates as text, `ON CONFLICT`, `RETURNING`). The migrations in `migrations/` are that same SQL
-//! and serve both. Should a change ever need dialect-specific SQL, it gets a `migrations/sqlite` and a
-//! `migrations/postgres` folder from that point on, and [`Db::migrate`] picks one per backend.
+//! `BIGINT`, ISO dates as text, `ON CONFLICT`, `RETURNING`). The migrations are kept once per dialect, in
+//! `migrations/sqlite` and `migrations/postgres`, and [`Db::migrate`] picks one per backend: most files are the
+//! same SQL in both folders (a test checks they are byte for byte), and only a change SQLite cannot make with
+//! `ALTER TABLE` (a CHECK constraint on an existing column needs the table rebuilt) differs.
 
 pub mod afis;
 pub mod applications;
@@ -96,13 +97,22 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        sqlx::migrate!("./migrations").run(&self.pool).await
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
+        }
     }
 
     /// A round trip to the database, for the health check.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
+}
+
+/// A code read from the database, decoded into the domain's type: a code the program does not know is a decoding
+/// error that fails the request (and names the column in the log), never a default.
+pub fn code<T: app::domain::codes::Code>(column: &'static str, text: &str) -> Result<T, sqlx::Error> {
+    app::domain::codes::decode(column, text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// SQLite creates the file (`mode=rwc`) but not the folder it sits in.

@@ -6,10 +6,19 @@
 //! a claim names the worker and lasts a lease. On PostgreSQL the claim skips rows another worker is claiming at
 //! that moment (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, which serialises claims by itself.
 //! A worker that dies mid-delivery leaves its claims to run out, and the messages go to the next worker.
+//!
+//! A message about an application goes to the account's sign-in identifier and also to each contact the
+//! applicant gave in the form (phone, email) that is another address: one row per address, written together by
+//! [`enqueue`], so each address gets it exactly once whatever the workers do. The contact is the one in the
+//! answers when the message is queued; a later change counts for later messages.
 
 use super::{Backend, Db};
 use crate::auth::random;
-use app::domain::Date;
+use app::domain::{
+    application::{Answers, Status},
+    identifier::Identifier,
+    Date,
+};
 use sqlx::Row;
 
 /// What a message tells. Stored by its code.
@@ -28,10 +37,14 @@ pub enum Topic {
     KitapRenewal,
     /// Staff answered a complaint (*pengaduan*).
     ComplaintAnswered,
+    /// The applicant did not come to their appointment (payload `point`, `day`, `starts`): book a new one.
+    AppointmentMissed,
+    /// The 1:1 fingerprint check at handover did not match: the card was withheld and goes back to Kemendagri.
+    CardWithheld,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 7] = [
+    pub const ALL: [Topic; 9] = [
         Topic::StatusChanged,
         Topic::BookingConfirmed,
         Topic::BookingMoved,
@@ -39,6 +52,8 @@ impl Topic {
         Topic::BookingReminder,
         Topic::KitapRenewal,
         Topic::ComplaintAnswered,
+        Topic::AppointmentMissed,
+        Topic::CardWithheld,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +65,8 @@ impl Topic {
             Topic::BookingReminder => "booking_reminder",
             Topic::KitapRenewal => "kitap_renewal",
             Topic::ComplaintAnswered => "complaint_answered",
+            Topic::AppointmentMissed => "appointment_missed",
+            Topic::CardWithheld => "card_withheld",
         }
     }
 
@@ -58,7 +75,8 @@ impl Topic {
     }
 }
 
-/// Queues a message to the owner of `application`, inside the caller's transaction.
+/// Queues a message about `application`, inside the caller's transaction: one row for the account's sign-in
+/// identifier (its `recipient` NULL), and one for each contact in the form's answers that is another address.
 pub async fn enqueue(
     conn: &mut sqlx::AnyConnection,
     application: &str,
@@ -66,18 +84,63 @@ pub async fn enqueue(
     payload: serde_json::Value,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO outbox (id, account_id, application_id, topic, payload, created_at, next_attempt_at) \
-         SELECT $1, account_id, id, $2, $3, $4, $4 FROM applications WHERE id = $5",
+    let Some(row) = sqlx::query(
+        "SELECT a.account_id, a.answers, c.identifier FROM applications a JOIN accounts c ON c.id = a.account_id \
+         WHERE a.id = $1",
     )
-    .bind(random::id())
-    .bind(topic.code())
-    .bind(payload.to_string())
-    .bind(now)
     .bind(application)
-    .execute(conn)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let account: String = row.try_get("account_id")?;
+    let answers: String = row.try_get("answers")?;
+    let identifier: String = row.try_get("identifier")?;
+    let answers: Answers = serde_json::from_str(&answers).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let payload = payload.to_string();
+    for recipient in recipients(&identifier, &answers) {
+        sqlx::query(
+            "INSERT INTO outbox (id, account_id, application_id, topic, payload, created_at, next_attempt_at, \
+             recipient) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+        )
+        .bind(random::id())
+        .bind(&account)
+        .bind(application)
+        .bind(topic.code())
+        .bind(&payload)
+        .bind(now)
+        .bind(recipient)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
+}
+
+/// Who is told about an application: `None`, the account's sign-in `identifier`, first; then the form's phone
+/// and email, normalised, each once and only when it is another address (`0812…` is `+62812…`, an email's case
+/// does not count). A contact that does not read as one (the form checks them; none should) is left out.
+pub fn recipients(identifier: &str, answers: &Answers) -> Vec<Option<String>> {
+    let mut told =
+        vec![Identifier::parse(identifier).map_or_else(|_| identifier.to_owned(), |i| i.as_str().to_owned())];
+    let mut recipients = vec![None];
+    for field in ["phone", "email"] {
+        let Some(given) = answers.get(field) else {
+            continue;
+        };
+        match Identifier::parse(given) {
+            Ok(contact) if !told.iter().any(|t| t == contact.as_str()) => {
+                told.push(contact.as_str().to_owned());
+                recipients.push(Some(contact.as_str().to_owned()));
+            }
+            Ok(_) => {}
+            Err(_) => tracing::warn!(
+                field,
+                "a contact in the answers is not an address; the message goes without it"
+            ),
+        }
+    }
+    recipients
 }
 
 /// A message claimed for delivery, with what is needed to write it.
@@ -88,9 +151,14 @@ pub struct Claimed {
     pub payload: String,
     /// Tries before this one.
     pub attempts: i64,
-    /// The applicant's email address or mobile number.
+    /// Where this row goes: the account's sign-in identifier, or the contact from the form it was queued for (an
+    /// email address or a mobile number).
     pub to: String,
+    /// Whether `to` is a contact from the form, not the account's identifier.
+    pub contact: bool,
     pub locale: String,
+    /// The application the message is about (its id, for a link to its pages).
+    pub application: Option<String>,
     /// The application's registration number, if it has one.
     pub reference: Option<String>,
 }
@@ -127,7 +195,10 @@ pub async fn claim(db: &Db, worker: &str, limit: i64, now: i64, lease: i64) -> R
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT o.id, o.topic, o.payload, CAST(o.attempts AS BIGINT) AS attempts, c.identifier, c.locale, a.reference \
+            "SELECT o.id, o.topic, o.payload, CAST(o.attempts AS BIGINT) AS attempts, \
+             COALESCE(o.recipient, c.identifier) AS recipient, \
+             CAST(CASE WHEN o.recipient IS NULL THEN 0 ELSE 1 END AS BIGINT) AS contact, \
+             c.locale, o.application_id, a.reference \
              FROM outbox o JOIN accounts c ON c.id = o.account_id LEFT JOIN applications a ON a.id = o.application_id \
              WHERE o.claimed_by = $1 AND o.id IN ({marks}) ORDER BY o.next_attempt_at, o.id"
         );
@@ -141,8 +212,10 @@ pub async fn claim(db: &Db, worker: &str, limit: i64, now: i64, lease: i64) -> R
                 topic: row.try_get("topic")?,
                 payload: row.try_get("payload")?,
                 attempts: row.try_get("attempts")?,
-                to: row.try_get("identifier")?,
+                to: row.try_get("recipient")?,
+                contact: row.try_get::<i64, _>("contact")? == 1,
                 locale: row.try_get("locale")?,
+                application: row.try_get("application_id")?,
                 reference: row.try_get("reference")?,
             });
         }
@@ -204,14 +277,27 @@ pub async fn release(db: &Db, id: &str, worker: &str) -> Result<(), sqlx::Error>
 /// statement that finds it. Returns how many were queued.
 pub async fn queue_reminders(db: &Db, today: Date, now: i64) -> Result<u64, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let appointments = sqlx::query(
+    // Only an appointment whose application can still be recorded: a rejected or returned applicant is not told to
+    // come (and a booking of theirs left behind is not marked reminded, should the application come back).
+    let bookable: Vec<&str> = Status::ALL
+        .into_iter()
+        .filter(|s| s.bookable())
+        .map(Status::code)
+        .collect();
+    let marks = (0..bookable.len())
+        .map(|i| format!("${}", i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
         "UPDATE bookings SET reminder_queued_at = $1 WHERE day = $2 AND status = 'booked' \
-         AND reminder_queued_at IS NULL RETURNING application_id, point_id, day, starts",
-    )
-    .bind(now)
-    .bind(today.add_days(1).to_string())
-    .fetch_all(&mut *tx)
-    .await?;
+         AND reminder_queued_at IS NULL AND application_id IN (SELECT id FROM applications WHERE status IN ({marks})) \
+         RETURNING application_id, point_id, day, starts"
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(today.add_days(1).to_string());
+    for code in bookable {
+        query = query.bind(code);
+    }
+    let appointments = query.fetch_all(&mut *tx).await?;
     for row in &appointments {
         let application: String = row.try_get("application_id")?;
         let payload = serde_json::json!({

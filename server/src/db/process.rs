@@ -150,8 +150,8 @@ fn row_of(row: &sqlx::any::AnyRow, now: i64) -> Result<QueueRow, StoreError> {
     Ok(QueueRow {
         id: row.try_get("id")?,
         reference: row.try_get::<Option<String>, _>("reference")?.unwrap_or_default(),
-        kind: Kind::parse(&row.try_get::<String, _>("kind")?).unwrap_or(Kind::Citizen),
-        status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or(Status::Draft),
+        kind: super::code("applications.kind", &row.try_get::<String, _>("kind")?)?,
+        status: super::code("applications.status", &row.try_get::<String, _>("status")?)?,
         submitted_at: row.try_get::<Option<i64>, _>("submitted_at")?.unwrap_or_default(),
         point_id: row.try_get("point_id")?,
         full_name: answers.get("full_name").cloned().unwrap_or_default(),
@@ -273,6 +273,8 @@ pub struct BookingRow {
     pub point_id: String,
     pub day: String,
     pub starts: String,
+    /// When the slot ends (`HH:MM`): the counter stops taking a late arrival once it and the point have closed.
+    pub ends: String,
     pub status: String,
     pub arrived: bool,
     pub app_status: Status,
@@ -366,9 +368,13 @@ pub async fn events(db: &Db, id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
                 staff: r.try_get("display_name")?,
                 from: r
                     .try_get::<Option<String>, _>("from_status")?
-                    .and_then(|s| Status::parse(&s)),
-                to: Status::parse(&r.try_get::<String, _>("to_status")?).unwrap_or(Status::Draft),
-                step: r.try_get::<Option<String>, _>("step")?.and_then(|s| Step::parse(&s)),
+                    .map(|s| super::code("application_events.from_status", &s))
+                    .transpose()?,
+                to: super::code("application_events.to_status", &r.try_get::<String, _>("to_status")?)?,
+                step: r
+                    .try_get::<Option<String>, _>("step")?
+                    .map(|s| super::code("application_events.step", &s))
+                    .transpose()?,
                 note: r.try_get("note")?,
                 afis_reference: r.try_get("afis_reference")?,
             })
@@ -453,7 +459,7 @@ async fn lock(
             .bind(id)
             .fetch_one(&mut **tx)
             .await?;
-    Ok((Status::parse(&status).unwrap_or(Status::Draft), claimed_by, expires))
+    Ok((super::code("applications.status", &status)?, claimed_by, expires))
 }
 
 fn holder(claimed_by: Option<String>, expires: Option<i64>, now: i64) -> Option<String> {
@@ -546,9 +552,14 @@ async fn apply_step(
     let (stock,): (i64,) = sqlx::query_as("SELECT quantity FROM blank_card_stock WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;
-    let accepted = decide(status, role, step, input, Facts { blank_cards: stock })?;
+    let facts = Facts {
+        blank_cards: stock,
+        distributes: distributes(&mut tx, id).await?,
+    };
+    let accepted = decide(status, role, step, input, facts)?;
     match step {
-        Step::CardReady => {
+        // Printed on a blank, whether handed over at the Dinas or sent to a district point.
+        Step::CardReady | Step::Distribute => {
             let taken = sqlx::query(
                 "UPDATE blank_card_stock SET quantity = quantity - 1, updated_at = $1 WHERE id = 1 AND quantity > 0",
             )
@@ -560,17 +571,25 @@ async fn apply_step(
             }
             record_stock_change(&mut tx, actor.staff_id(), -1, stock - 1, Some(id), now).await?;
         }
-        Step::Record => {
-            sqlx::query("UPDATE bookings SET status = 'attended' WHERE application_id = $1 AND status = 'booked'")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        Step::Record => super::bookings::attend(&mut tx, id, now).await?,
+        // A return or a rejection frees the appointment's place, with its own message (see `bookings::free_place`).
         Step::Return => {
             sqlx::query("UPDATE applications SET returned_answers = answers WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            super::bookings::free_place(&mut tx, id, super::bookings::Because::Returned, now).await?;
+        }
+        Step::Reject | Step::ClarificationReject => {
+            super::bookings::free_place(&mut tx, id, super::bookings::Because::Rejected, now).await?;
+        }
+        // The withheld card goes back to Kemendagri for destruction, under its reference; the blank it was printed
+        // on is spent, so the stock is not credited.
+        Step::HandoverMismatch => {
+            let (Some(staff), Some(reference)) = (actor.staff_id(), accepted.return_reference.as_deref()) else {
+                return Err(StepError::Refused(ProcessError::ReturnReferenceMissing));
+            };
+            record_card_return(&mut tx, id, reference, staff, now).await?;
         }
         _ => {}
     }
@@ -608,7 +627,16 @@ async fn apply_step(
     if step.tells_applicant_why() {
         payload["reason"] = accepted.note.clone().into();
     }
-    super::outbox::enqueue(&mut tx, id, super::outbox::Topic::StatusChanged, payload, now).await?;
+    if step == Step::Distribute {
+        // "Dikirim ke Kantor Camat X": the point the card travels to.
+        payload["point"] = handover_point(&mut tx, id).await?.into();
+    }
+    // A withheld card has its own message (not the generic "clarification needed", which tells of AFIS).
+    let topic = match step {
+        Step::HandoverMismatch => super::outbox::Topic::CardWithheld,
+        _ => super::outbox::Topic::StatusChanged,
+    };
+    super::outbox::enqueue(&mut tx, id, topic, payload, now).await?;
     tx.commit().await?;
     Ok(accepted.to)
 }
@@ -678,8 +706,8 @@ pub async fn blank_card_changes(db: &Db) -> Result<Vec<(i64, String, i64, i64, S
 
 async fn bookings_where(db: &Db, condition: &str, values: &[&str]) -> Result<Vec<BookingRow>, StoreError> {
     let sql = format!(
-        "SELECT b.id, b.application_id, b.point_id, b.day, b.starts, b.status, b.arrived_at, a.reference, a.answers, \
-         a.status AS app_status FROM bookings b JOIN applications a ON a.id = b.application_id \
+        "SELECT b.id, b.application_id, b.point_id, b.day, b.starts, b.ends, b.status, b.arrived_at, a.reference, \
+         a.answers, a.status AS app_status FROM bookings b JOIN applications a ON a.id = b.application_id \
          WHERE {condition} ORDER BY b.day, b.starts, a.reference"
     );
     let mut query = sqlx::query(&sql);
@@ -698,9 +726,10 @@ async fn bookings_where(db: &Db, condition: &str, values: &[&str]) -> Result<Vec
                 point_id: r.try_get("point_id")?,
                 day: r.try_get("day")?,
                 starts: r.try_get("starts")?,
+                ends: r.try_get("ends")?,
                 status: r.try_get("status")?,
                 arrived: r.try_get::<Option<i64>, _>("arrived_at")?.is_some(),
-                app_status: Status::parse(&r.try_get::<String, _>("app_status")?).unwrap_or(Status::Draft),
+                app_status: super::code("applications.status", &r.try_get::<String, _>("app_status")?)?,
             })
         })
         .collect()
@@ -749,5 +778,77 @@ pub async fn access_log(db: &Db, reference: Option<&str>) -> Result<Vec<AccessRo
             reference,
             what,
         })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Handover: where the card goes, and the return of a withheld card
+
+/// Whether the application's card is sent to a district point after personalization (see
+/// [`app::domain::process::distributes`]), read inside the step's transaction.
+async fn distributes(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> Result<bool, StepError> {
+    let (kind, point): (String, Option<String>) =
+        sqlx::query_as("SELECT kind, point_id FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let kind = super::code("applications.kind", &kind)?;
+    // A submitted application always has its point; one without is the Dinas's, as at submission.
+    Ok(app::domain::process::distributes(
+        kind,
+        point.as_deref().unwrap_or(app::domain::process::DINAS_POINT),
+    ))
+}
+
+/// The service point that hands the application's card over.
+async fn handover_point(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> Result<String, StepError> {
+    let (point,): (Option<String>,) = sqlx::query_as("SELECT point_id FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(point.unwrap_or_else(|| app::domain::process::DINAS_POINT.to_owned()))
+}
+
+async fn record_card_return(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    reference: &str,
+    staff: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO card_returns (id, application_id, reference, staff_id, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(random::id())
+        .bind(id)
+        .bind(reference)
+        .bind(staff)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A withheld card's return to Kemendagri for destruction, as the console's history shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardReturn {
+    pub at: i64,
+    /// The *berita acara* or shipment number.
+    pub reference: String,
+    /// The staff member who recorded it.
+    pub staff: String,
+}
+
+/// The returns of an application's withheld cards, oldest first. The caller has reached the application inside
+/// its scope ([`detail`]).
+pub async fn card_returns(db: &Db, id: &str) -> Result<Vec<CardReturn>, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT r.at, r.reference, s.display_name FROM card_returns r JOIN staff s ON s.id = r.staff_id \
+         WHERE r.application_id = $1 ORDER BY r.at, r.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, reference, staff)| CardReturn { at, reference, staff })
         .collect())
 }

@@ -57,7 +57,7 @@ fn member_of(row: &sqlx::any::AnyRow) -> Result<StaffMember, sqlx::Error> {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?).unwrap_or(Role::Operator),
+        role: super::code("staff.role", &row.try_get::<String, _>("role")?)?,
         point_id: row.try_get("point_id")?,
         disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
         enrolled: row.try_get::<Option<String>, _>("totp_secret")?.is_some(),

@@ -58,6 +58,9 @@ pub struct Notifier {
     gateway: Option<(Gateway, reqwest::Client)>,
     /// Development: messages that no channel can carry are logged instead.
     log_instead: bool,
+    /// The portal's own address (`PUBLIC_BASE_URL`, no trailing slash), for the one message that carries a link:
+    /// the missed appointment's way back to the booking page.
+    portal_url: Option<String>,
 }
 
 impl Notifier {
@@ -73,13 +76,26 @@ impl Notifier {
 
     /// The notifier the configuration describes.
     pub fn from_config(config: &crate::config::Config) -> Result<Notifier, NotifyError> {
-        Notifier::with_roots(
+        Ok(Notifier::with_roots(
             config.smtp_url.as_ref().map(|s| s.expose_secret()),
             config.smtp_ca_pem.as_deref(),
             &config.mail_from,
             config.sms_gateway.clone(),
             config.dev_log_messages,
-        )
+        )?
+        .with_portal_url(&config.public_base_url))
+    }
+
+    /// Links in messages point to the portal at `url` (`https://ktp.example.go.id`). Without it, the message that
+    /// would carry a link tells the applicant to sign in to the portal instead.
+    pub fn with_portal_url(mut self, url: &str) -> Notifier {
+        self.portal_url = Some(url.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The portal's address links in messages start with, if known.
+    pub fn portal_url(&self) -> Option<&str> {
+        self.portal_url.as_deref()
     }
 
     /// Like [`Notifier::new`], trusting also the certificates of `extra_roots_pem` (PEM) for the mail server: a
@@ -127,6 +143,7 @@ impl Notifier {
             smtp,
             gateway,
             log_instead,
+            portal_url: None,
         })
     }
 
@@ -143,6 +160,16 @@ impl Notifier {
             },
         )
         .await
+    }
+
+    /// Whether a channel reaches `to`: mail for an address, the gateway for a mobile number (or, in development,
+    /// the log).
+    pub fn can_reach(&self, to: &Identifier) -> bool {
+        self.log_instead
+            || match to {
+                Identifier::Email(_) => self.smtp.is_some(),
+                Identifier::Phone(_) => self.gateway.is_some(),
+            }
     }
 
     /// Sends `message` by the channel that reaches `to`: email for an address, the gateway for a mobile number.

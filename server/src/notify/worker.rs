@@ -1,7 +1,9 @@
 //! The outbox's delivery worker: queues the reminders that are due, claims a batch of messages, writes each in the
-//! applicant's language, sends it, and marks it sent. A failed send is tried again after a pause that doubles
-//! each time (from `OUTBOX_RETRY_SECS`, at most an hour), and after [`MAX_ATTEMPTS`] it is set aside with its
-//! error. Every server process runs one; `server deliver` runs one alone.
+//! applicant's language, sends it to the address its row names (the account's identifier or a contact from the
+//! form), and marks it sent. A failed send is tried again after a pause that doubles each time (from
+//! `OUTBOX_RETRY_SECS`, at most an hour), and after [`MAX_ATTEMPTS`] it is set aside with its error; a message this
+//! program cannot write (a code it does not know) is set aside at once. Every server process runs one; `server
+//! deliver` runs one alone.
 
 use super::{messages, Notifier, Outgoing};
 use crate::{
@@ -93,12 +95,32 @@ impl Worker {
                 outbox::release(&self.db, &message.id, &self.name).await?;
                 break;
             }
-            let Some(written) = messages::write(&message, &points) else {
-                outbox::mark_sent(&self.db, &message.id, &self.name, now()).await?;
-                round.quiet += 1;
-                continue;
+            let written = match messages::write(&message, &points, self.notifier.portal_url()) {
+                Ok(Some(written)) => written,
+                Ok(None) => {
+                    outbox::mark_sent(&self.db, &message.id, &self.name, now()).await?;
+                    round.quiet += 1;
+                    continue;
+                }
+                Err(error) => {
+                    // A code this program does not know: set aside at once, for the office to see.
+                    let error = error.to_string();
+                    tracing::warn!(message = %message.id, topic = %message.topic, %error, "a message is set aside");
+                    outbox::mark_failed(&self.db, &message.id, &self.name, &error, None, now()).await?;
+                    round.failed += 1;
+                    continue;
+                }
             };
+            // Each row goes to its own address: the account's identifier or the form's contact it was queued for.
             let sent = match Identifier::parse(&message.to) {
+                // A site without an SMS gateway (or mail) does not reach the form's phone (or email): that copy is
+                // left unsent, and the account's own copy carries the message.
+                Ok(to) if message.contact && !self.notifier.can_reach(&to) => {
+                    tracing::debug!(message = %message.id, "no channel reaches a contact from the form; skipped");
+                    outbox::mark_sent(&self.db, &message.id, &self.name, now()).await?;
+                    round.quiet += 1;
+                    continue;
+                }
                 Ok(to) => {
                     let outgoing = Outgoing {
                         id: &message.id,
@@ -107,7 +129,7 @@ impl Worker {
                     };
                     self.notifier.send(&to, &outgoing).await.map_err(|e| e.to_string())
                 }
-                Err(e) => Err(format!("the account's identifier cannot be reached: {e}")),
+                Err(e) => Err(format!("the address cannot be reached: {e}")),
             };
             let at = now();
             match sent {

@@ -61,8 +61,14 @@ pub async fn page(State(state): State<StaffState>, signed: Signed) -> Response {
         Ok(data) => data,
         Err(error) => return super::failed(error),
     };
+    // No national holiday known beyond the next 90 days: the promise dates would count them as working days.
+    let holidays = match crate::db::reference_data::holidays_warning(&state.db, now()).await {
+        Ok(warning) => warning,
+        Err(error) => return super::failed(error),
+    };
     let t = signed.t();
     let body = html! {
+        (super::calendar::holidays_warning(t, holidays, false))
         p { (t.dash_as_of) " " (when(data.at)) " WIB · " a href=(CSV_PATH) download { (t.dash_csv) } }
         p class="field__hint" { (t.dash_csv_hint) }
         nav aria-label=(t.dash_contents) {

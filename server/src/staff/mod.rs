@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod complaints;
 pub mod dashboard;
+pub mod earlier;
 pub mod layout;
 pub mod office;
 pub mod password;
@@ -105,6 +106,7 @@ pub fn router<S>(state: StaffState) -> Router<S> {
         .route("/petugas/akun/{id}", post(accounts::change))
         .route("/petugas/kalender", get(calendar::page))
         .route("/petugas/kalender/libur", post(calendar::add_holiday))
+        .route(calendar::IMPORT, post(calendar::import))
         .route("/petugas/kalender/tutup", post(calendar::close_point))
         .route(
             "/petugas/kalender/{point}",

@@ -12,7 +12,11 @@ use crate::{
         process,
     },
 };
-use app::domain::{office::office_date, process::Role};
+use app::domain::{
+    booking::ClockTime,
+    office::{office_date, office_time},
+    process::Role,
+};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -25,7 +29,7 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct CounterQuery {
     point: Option<String>,
-    /// `hari`: an arrival for another day was refused.
+    /// `hari`: an arrival for another day was refused; `tutup`: one after the point closed for it.
     galat: Option<String>,
 }
 
@@ -63,7 +67,8 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
             ),
         );
     };
-    let today = office_date(now());
+    let now = now();
+    let (today, now_time) = (office_date(now), office_time(now));
     let (rows, points) = match (
         process::counter_day(&state.db, &point, today).await,
         state.points().await,
@@ -73,12 +78,20 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
         (_, Err(error)) => return super::failed(error),
     };
     let locale = signed.locale;
-    let error: Vec<&str> = query
-        .galat
-        .filter(|g| g == "hari")
-        .map(|_| t.arrival_not_today)
-        .into_iter()
-        .collect();
+    let error: Vec<&str> = match query.galat.as_deref() {
+        Some("hari") => vec![t.arrival_not_today],
+        Some("tutup") => vec![t.arrival_closed],
+        _ => Vec::new(),
+    };
+    // Whether the point has closed for each row (the store decides again when the button is pressed).
+    let this_point = points.iter().find(|p| p.id == point);
+    let mut closed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let Some(ends) = ClockTime::parse(&row.ends) else {
+            return super::failed(format!("bookings.ends {:?} is not a time of day", row.ends));
+        };
+        closed.push(this_point.is_some_and(|p| bookings::closed_for(p, today, ends, today, now_time)));
+    }
     let body = html! {
         (problems(t, &error))
         form method="post" action="/petugas/cari" class="field" {
@@ -100,7 +113,8 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
                 }
             }
         }
-        p { (t.counter_point) ": " strong { (points.iter().find(|p| p.id == point).map(|p| p.name.as_str()).unwrap_or(&point)) } " · " (today) }
+        p { (t.counter_point) ": " strong { (this_point.map(|p| p.name.as_str()).unwrap_or(&point)) } " · " (today) }
+        p class="field__hint" { (t.arrival_late_hint) }
         @if rows.is_empty() {
             p { (t.no_appointments) }
         } @else {
@@ -109,7 +123,7 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
                     thead { tr { th scope="col" { (t.time) } th scope="col" { (t.reference) } th scope="col" { (t.name) }
                         th scope="col" { (t.state) } th scope="col" { (t.arrived) } } }
                     tbody {
-                        @for row in &rows {
+                        @for (row, closed) in rows.iter().zip(closed) {
                             tr {
                                 td { (row.starts) }
                                 td { a class="reference" href={ "/petugas/permohonan/" (row.application_id) } { (row.reference) } }
@@ -118,6 +132,10 @@ pub async fn counter(State(state): State<StaffState>, signed: Signed, Query(quer
                                 td {
                                     @if row.arrived {
                                         strong class="tag tag--done" { (t.arrived) }
+                                    } @else if row.status == "missed" {
+                                        strong class="tag" { (t.counter_missed) }
+                                    } @else if closed {
+                                        (t.counter_closed)
                                     } @else {
                                         form method="post" action="/petugas/loket/hadir" {
                                             input type="hidden" name="booking" value=(row.id);
@@ -146,17 +164,28 @@ pub struct ArrivedForm {
     point: Option<String>,
 }
 
-/// Marks an applicant with an appointment today as arrived; an appointment of another day is refused, back on the
-/// counter's page with the reason.
+/// Marks an applicant with an appointment today as arrived, late or not, until the point closes for it; an
+/// appointment of another day, or one the point has closed for (or already recorded as missed), is refused, back
+/// on the counter's page with the reason.
 pub async fn arrived(State(state): State<StaffState>, signed: Signed, Form(form): Form<ArrivedForm>) -> Response {
     let Some(point) = counter_point(&signed, form.point) else {
         return super::layout::not_found(&signed);
     };
     let back = format!("/petugas/loket?point={}", query_value(&point));
     let now = now();
-    match bookings::mark_arrived(&state.db, &point, &form.booking, office_date(now), now).await {
+    match bookings::mark_arrived(
+        &state.db,
+        &point,
+        &form.booking,
+        office_date(now),
+        office_time(now),
+        now,
+    )
+    .await
+    {
         Ok(Arrival::Marked | Arrival::AlreadyMarked) => Redirect::to(&back).into_response(),
         Ok(Arrival::NotToday) => Redirect::to(&format!("{back}&galat=hari")).into_response(),
+        Ok(Arrival::Closed) => Redirect::to(&format!("{back}&galat=tutup")).into_response(),
         Ok(Arrival::NotFound) => super::layout::not_found(&signed),
         Err(error) => super::failed(error),
     }

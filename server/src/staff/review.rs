@@ -9,7 +9,7 @@ use super::{
 use crate::{
     applications::documents::scan_response,
     auth::now,
-    db::process::{self, Detail, StepError},
+    db::process::{self, CardReturn, Detail, StepError},
 };
 use app::{
     components::answers::shown,
@@ -17,7 +17,7 @@ use app::{
         application::{nik_conflicts, Document, Kind, Section},
         eligibility::{check_kitap, KitapStatus},
         office::office_date,
-        process::{Needs, ProcessError, Step, StepInput},
+        process::{distributes, Needs, ProcessError, Step, StepInput, DINAS_POINT, REFERENCE_MAX_CHARS},
         Date, Nik,
     },
     i18n::Locale,
@@ -30,16 +30,6 @@ use axum::{
 };
 use maud::{html, Markup};
 use serde::Deserialize;
-
-const REFUSALS: [ProcessError; 7] = [
-    ProcessError::WrongState,
-    ProcessError::WrongRole,
-    ProcessError::ReasonMissing,
-    ProcessError::ReasonTooLong,
-    ProcessError::AfisReferenceMissing,
-    ProcessError::NotConfirmed,
-    ProcessError::NoBlankCards,
-];
 
 fn refusal_code(error: ProcessError) -> String {
     format!("{error:?}")
@@ -151,12 +141,14 @@ fn scans(t: &texts::T, locale: Locale, detail: &Detail) -> Markup {
     }
 }
 
-fn step_form(t: &texts::T, locale: Locale, id: &str, step: Step) -> Markup {
+/// The form of one step; `destination` names the point a distributed card goes to.
+fn step_form(t: &texts::T, locale: Locale, id: &str, step: Step, destination: &str) -> Markup {
     let name = texts::step(locale, step);
     let field_id = format!("langkah-{}", step.code());
     html! {
         form method="post" action={ "/petugas/permohonan/" (id) "/langkah" } class="step" {
             input type="hidden" name="step" value=(step.code());
+            @if step == Step::Distribute { p { (t.card_goes_to) ": " strong { (destination) } } }
             @match step.needs() {
                 Needs::Reason => div class="field" {
                     label class="field__label" for=(field_id) { (t.reason) }
@@ -166,8 +158,19 @@ fn step_form(t: &texts::T, locale: Locale, id: &str, step: Step) -> Markup {
                     label class="field__label" for=(field_id) { (t.afis_reference) }
                     input class="input" id=(field_id) name="afis_reference" type="text" maxlength="64" required;
                 },
+                Needs::ReturnReference => div class="field" {
+                    p { (t.mismatch_effect) }
+                    @let reference_id = format!("{field_id}-nomor");
+                    label class="field__label" for=(reference_id) { (t.return_reference) }
+                    p class="field__hint" id={ (reference_id) "-petunjuk" } { (t.return_reference_hint) }
+                    input class="input" id=(reference_id) name="return_reference" type="text"
+                        maxlength=(REFERENCE_MAX_CHARS) required aria-describedby={ (reference_id) "-petunjuk" };
+                    div class="radio" {
+                        input class="radio__input" id=(field_id) name="confirmed" type="checkbox" value="1" required;
+                        label class="radio__label" for=(field_id) { (t.confirm_handover) }
+                    }
+                },
                 Needs::Confirmation => div class="field" {
-                    @if step == Step::HandoverMismatch { p { (t.mismatch_effect) } }
                     div class="radio" {
                         input class="radio__input" id=(field_id) name="confirmed" type="checkbox" value="1" required;
                         label class="radio__label" for=(field_id) {
@@ -185,7 +188,9 @@ fn step_form(t: &texts::T, locale: Locale, id: &str, step: Step) -> Markup {
     }
 }
 
-fn history(t: &texts::T, locale: Locale, detail: &Detail) -> Markup {
+fn history(t: &texts::T, locale: Locale, detail: &Detail, returns: &[CardReturn]) -> Markup {
+    // Each failed handover recorded its card's return in the same transaction: the n-th mismatch, the n-th return.
+    let mut returns = returns.iter();
     html! {
         h2 { (t.history) }
         ol class="timeline" {
@@ -196,6 +201,12 @@ fn history(t: &texts::T, locale: Locale, detail: &Detail) -> Markup {
                     br;
                     span class="field__hint" { (when(event.at)) " · " (event.staff.as_deref().unwrap_or(t.applicant)) }
                     @if let Some(reference) = &event.afis_reference { br; (t.afis_reference) ": " (reference) }
+                    @if event.step == Some(Step::HandoverMismatch) {
+                        @if let Some(card) = returns.next() {
+                            br; (t.card_returned) ": " strong { (card.reference) }
+                            " (" (t.recorded_by) " " (card.staff) ", " (when(card.at)) ")"
+                        }
+                    }
                     @if let Some(note) = &event.note { br; q { (note) } }
                 }
             }
@@ -234,10 +245,19 @@ pub async fn page(
         .claimed_by
         .as_ref()
         .is_some_and(|(who, _)| *who == signed.member.id);
-    let steps = Step::available(detail.view.status, signed.member.role);
+    let point_id = detail.point_id.as_deref().unwrap_or(DINAS_POINT);
+    let steps = Step::available(
+        detail.view.status,
+        signed.member.role,
+        distributes(detail.view.kind, point_id),
+    );
+    let returns = match process::card_returns(&state.db, &id).await {
+        Ok(returns) => returns,
+        Err(error) => return super::failed(error),
+    };
     let error: Vec<&str> = match outcome.galat.as_deref() {
         Some("claimed") => vec![t.claim_needed],
-        Some(code) => REFUSALS
+        Some(code) => ProcessError::ALL
             .iter()
             .find(|e| refusal_code(**e) == code)
             .map(|e| vec![texts::refusal(locale, *e)])
@@ -258,11 +278,19 @@ pub async fn page(
             .map(|p| p.name.clone())
             .unwrap_or_else(|| id.to_owned())
     };
+    let same_nik = match super::earlier::section(&state.db, &signed, &detail).await {
+        Ok(section) => section,
+        Err(error) => return super::failed(error),
+    };
     let body = html! {
         (problems(t, &error))
         @if outcome.ok.is_some() { p class="notice" role="status" { (t.done_step) } }
         p { (t.state) ": " strong { (texts::status(locale, detail.view.status)) } " · " (super::queue::kind_name(t, detail.view.kind))
             " · " (t.point) ": " (point_name(detail.point_id.as_deref().unwrap_or(""))) }
+        @if let Some(day) = detail.view.card_valid_until { p { (t.card_valid_until) ": " strong { (day) } } }
+        @if detail.view.status == app::domain::application::Status::Distributing {
+            p class="notice" { (t.card_sent_to) " " strong { (point_name(point_id)) } "." }
+        }
         @if app::domain::process::waiting_for_blank_cards(detail.view.status, detail.blank_cards) {
             p class="notice" { (t.waiting_for_cards) }
         }
@@ -296,13 +324,14 @@ pub async fn page(
             @if steps.is_empty() {
                 p { (t.no_actions) }
             } @else if mine {
-                @for step in &steps { (step_form(t, locale, &id, *step)) }
+                @for step in &steps { (step_form(t, locale, &id, *step, &point_name(point_id))) }
             }
         }
         div class="review" {
             div class="review__data" {
                 h2 { (t.data) }
                 (nik_panel(t, &detail, today))
+                (same_nik)
                 (data_rows(t, locale, &detail))
                 h2 { (t.booking) }
                 @match &detail.booking {
@@ -315,7 +344,7 @@ pub async fn page(
             }
             div class="review__scans" { (scans(t, locale, &detail)) }
         }
-        (history(t, locale, &detail))
+        (history(t, locale, &detail, &returns))
         p { a href=(super::HOME) { (t.back_to_queue) } }
     };
     respond(StatusCode::OK, document(signed.frame(&title, &here), body))
@@ -355,6 +384,7 @@ pub struct StepForm {
     step: String,
     note: Option<String>,
     afis_reference: Option<String>,
+    return_reference: Option<String>,
     confirmed: Option<String>,
 }
 
@@ -372,6 +402,7 @@ pub async fn step(
     let input = StepInput {
         note: form.note,
         afis_reference: form.afis_reference,
+        return_reference: form.return_reference,
         confirmed: form.confirmed.is_some(),
     };
     match process::take_step(&state.db, &signed.scope(), &id, step, &input, now()).await {

@@ -219,6 +219,35 @@ texts! {
     dash_no_show: "Tingkat tidak datang", "No-show rate";
     dash_complaints_title: "Pengaduan terbuka", "Open complaints";
     dash_complaints_intro: "Pengaduan Layanan yang belum dijawab petugas.", "Service complaints staff have not answered yet.";
+    // Attendance at the counter (issue 13, item 1).
+    arrival_closed: "Kedatangan tidak bisa dicatat lagi: tempat layanan sudah tutup hari ini, dan janji temu yang tidak didatangi tercatat sebagai tidak datang. Minta pemohon memesan jadwal baru di portal.",
+        "The arrival can no longer be recorded: the service point has closed for today, and an appointment nobody came to is recorded as missed. Ask the applicant to book a new appointment on the portal.";
+    arrival_late_hint: "Pemohon yang datang terlambat tetap bisa ditandai datang sampai tempat layanan tutup hari ini.",
+        "An applicant who comes late can still be marked as arrived until the service point closes today.";
+    counter_closed: "Sudah tutup", "Closed";
+    counter_missed: "Tidak datang", "Missed";
+    // Handover and distribution (issue 13, item 4).
+    card_sent_to: "Kartu sedang dikirim ke", "The card is on its way to";
+    card_goes_to: "Kartu dikirim ke", "The card goes to";
+    return_reference: "Nomor berita acara atau pengiriman pengembalian kartu ke Kemendagri", "Number of the berita acara or shipment returning the card to Kemendagri";
+    return_reference_hint: "Wajib, paling banyak 64 karakter.", "Required, 64 characters at most.";
+    card_returned: "Kartu dikembalikan ke Kemendagri untuk dimusnahkan", "Card returned to Kemendagri for destruction";
+    recorded_by: "dicatat oleh", "recorded by";
+    refuse_goes_to_point: "Kartu pemohon ini diserahkan di kantor camat: cetak lalu kirim ke sana (\"Kartu dicetak dan dikirim ke tempat layanan\").", "This applicant's card is handed over at a district office: print it and send it there (\"Card printed and sent to the service point\").";
+    refuse_stays_at_dinas: "Kartu pemohon ini diserahkan di Dinas, tidak dikirim: tandai \"Kartu dicetak dan ada di tempat layanan\".", "This applicant's card is handed over at the Dinas, not sent anywhere: mark it \"Card printed and at the service point\".";
+    refuse_return_reference: "Isi nomor berita acara atau pengiriman pengembalian kartu ke Kemendagri.", "Give the number of the berita acara or shipment returning the card to Kemendagri.";
+    refuse_reference_long: "Nomor itu terlalu panjang (paling banyak 64 karakter).", "That number is too long (64 characters at most).";
+    // The same NIK elsewhere, and the foreign resident's card validity (issue 13, items 7 and 8).
+    same_nik: "Permohonan lain dengan NIK yang sama", "Other applications with the same NIK";
+    same_nik_none: "Tidak ada permohonan lain dengan NIK ini.", "No other application states this NIK.";
+    same_nik_outside: "di luar tempat layanan Anda", "outside your service point";
+    same_nik_since: "status sejak", "state since";
+    card_valid_until: "KTP-el berlaku sampai", "Card valid until";
+    // The holiday calendar running out (issue 13, item 9): the dashboard and the admin's calendar.
+    holidays_run_out: "Kalender tidak memiliki hari libur setelah {date}: impor kalender tahun depan.", "The calendar has no holidays after {date}: import next year's calendar.";
+    holidays_none: "Kalender tidak memiliki hari libur nasional: impor kalender tahun ini dan tahun depan.", "The calendar has no national holidays: import this year's and next year's calendar.";
+    holidays_import_here: "Impor berkas CSV hari libur di bawah.", "Import the holidays' CSV file below.";
+    holidays_import_admin: "Admin mengimpornya di halaman Kalender (berkas CSV hari libur nasional dan cuti bersama). Tanpa itu, tanggal janji layanan dan hari pemesanan menganggap hari libur sebagai hari kerja.", "An admin imports it on the Calendar page (a CSV file of national holidays and collective leave). Until then, promise dates and booking days count holidays as working days.";
 }
 
 pub fn texts(locale: Locale) -> &'static T {
@@ -340,6 +369,20 @@ pub fn step(locale: Locale, step: Step) -> &'static str {
                 "Kartu dicetak dan ada di tempat layanan"
             }
         }
+        Step::Distribute => {
+            if en {
+                "Card printed and sent to the service point"
+            } else {
+                "Kartu dicetak dan dikirim ke tempat layanan"
+            }
+        }
+        Step::CardArrived => {
+            if en {
+                "Card arrived at the service point"
+            } else {
+                "Kartu tiba di tempat layanan"
+            }
+        }
         Step::HandoverMatch => {
             if en {
                 "Handover: fingerprints match, card issued"
@@ -409,5 +452,9 @@ pub fn refusal(locale: Locale, error: ProcessError) -> &'static str {
                 "Stok blangko KTP-el habis."
             }
         }
+        ProcessError::CardGoesToPoint => texts(locale).refuse_goes_to_point,
+        ProcessError::CardStaysAtDinas => texts(locale).refuse_stays_at_dinas,
+        ProcessError::ReturnReferenceMissing => texts(locale).refuse_return_reference,
+        ProcessError::ReferenceTooLong => texts(locale).refuse_reference_long,
     }
 }

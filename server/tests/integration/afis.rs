@@ -145,7 +145,12 @@ async fn events(db: &Db, id: &str) -> i64 {
 }
 
 async fn messages(db: &Db, id: &str) -> i64 {
-    count(db, "SELECT COUNT(*) FROM outbox WHERE application_id = $1", id).await
+    count(
+        db,
+        "SELECT COUNT(*) FROM outbox WHERE application_id = $1 AND recipient IS NULL",
+        id,
+    )
+    .await
 }
 
 /// A supervisor, as the console's steps need one.
@@ -195,7 +200,7 @@ async fn afis_lists_what_waits_and_its_result_moves_the_application_once() {
     let db = db_of(&app).await;
     let scope = supervisor(&db, "sup").await;
     let waiting = identifying(&app, &db, &scope, "afis-satu@example.com").await;
-    let (_, submitted) = submitted_citizen(&app, "afis-dua@example.com").await;
+    let (_, submitted) = submitted_citizen_with_nik(&app, "afis-dua@example.com", "1403094508060012").await;
 
     let response = list(&app, &afis.token(), "").await;
     assert_eq!(response.status(), 200);

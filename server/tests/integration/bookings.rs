@@ -591,12 +591,13 @@ async fn a_passed_appointment_becomes_missed_and_the_page_asks_for_a_new_one() {
     )
     .await
     .unwrap();
+    // Missed when the point closes (15:00 on a Wednesday), not when the slot ends: a late arrival may still come.
     assert_eq!(
-        bookings::mark_missed(&db, day, t("08:14"), NOW).await.unwrap(),
+        bookings::mark_missed(&db, day, t("14:59"), NOW).await.unwrap(),
         0,
         "not yet over"
     );
-    assert_eq!(bookings::mark_missed(&db, day, t("08:15"), NOW).await.unwrap(), 1);
+    assert_eq!(bookings::mark_missed(&db, day, t("15:00"), NOW).await.unwrap(), 1);
     let html = get_with(&app, &format!("/permohonan/{id}/jadwal"), &[&session])
         .await
         .text()

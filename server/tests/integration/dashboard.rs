@@ -10,7 +10,7 @@ use server::db::Db;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 const WIB: i64 = 7 * 3600;
-const STATES: [&str; 10] = [
+const STATES: [&str; 11] = [
     "submitted",
     "returned",
     "rejected",
@@ -19,10 +19,11 @@ const STATES: [&str; 10] = [
     "identifying",
     "clarification",
     "personalizing",
+    "distributing",
     "ready",
     "issued",
 ];
-const WAITING: [&str; 4] = ["recorded", "identifying", "clarification", "personalizing"];
+const WAITING: [&str; 5] = ["recorded", "identifying", "clarification", "personalizing", "distributing"];
 
 async fn db_of(app: &TestApp) -> Db {
     Db::connect(&app.database_url).await.expect("the test database")
@@ -458,9 +459,19 @@ async fn the_dashboard_figures_match_the_data_counted_independently() {
     let mut quick = path(d(-10), d(-8), d(-2));
     quick.push((d(-2), 15, "issued"));
     data.add(pt3, "issued", &quick);
-    // Waiting for the card: late, late, late, not late; the latest late recording and the day after it.
+    // Waiting for the card: late, late, late (on its way), not late; the latest late recording and the day after it.
     data.add(pt1, "identifying", &path(last_late - 32, last_late - 30, 0)[..4]);
     data.add(pt2, "personalizing", &path(last_late - 12, last_late - 10, 0)[..5]);
+    // A card on its way to its point is still waiting: the promise runs until it is ready there.
+    data.add(
+        pt1,
+        "distributing",
+        &[
+            (last_late - 9, 10, "submitted"),
+            (last_late - 8, 10, "recorded"),
+            (last_late - 1, 10, "distributing"),
+        ],
+    );
     data.add(
         pt3,
         "clarification",
@@ -600,8 +611,8 @@ async fn the_dashboard_figures_match_the_data_counted_independently() {
     late.sort_by(|x, y| (x.0, &x.1.reference).cmp(&(y.0, &y.1.reference)));
     assert_eq!(
         late.len(),
-        4,
-        "three late, the latest late recording too, and not the day after"
+        5,
+        "three late, one of them on its way to its point, the latest late recording too, and not the day after"
     );
 
     let mut schedules: HashMap<String, Schedule> = HashMap::new();

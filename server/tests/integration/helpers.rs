@@ -128,7 +128,7 @@ pub fn origin_of(url: &str) -> String {
 
 /// A new, empty database: a SQLite file in the test's folder, or a new database on the PostgreSQL server named
 /// by `TEST_DATABASE_URL`.
-async fn fresh_database(dir: &Path) -> String {
+pub async fn fresh_database(dir: &Path) -> String {
     match std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))
@@ -511,4 +511,98 @@ pub fn log_lines() -> Vec<String> {
     });
     let bytes = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
     String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect()
+}
+
+/// A new database as an older portal left it: the migrations numbered below `version` applied and no later one,
+/// so that the next `Db::connect` on its URL applies the rest to the rows a test put in. Returns the URL and a
+/// pool of one connection on it (close it before connecting).
+pub async fn database_before_migration(dir: &Path, version: i64) -> (String, sqlx::AnyPool) {
+    sqlx::any::install_default_drivers();
+    let url = fresh_database(dir).await;
+    let backend = Backend::of_url(&url);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend.name());
+    let mut migrator = sqlx::migrate::Migrator::new(folder).await.expect("the migrations");
+    migrator.migrations = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .expect("connect");
+    migrator.run(&pool).await.expect("the earlier migrations");
+    (url, pool)
+}
+
+/// A citizen's complete draft (every section, the KK scan) stating `nik`, the rest as `fill_citizen` states it
+/// (a woman born on 5 August 2006: any NIK `140309450806` + four digits fits). One application in progress per
+/// NIK: a test with several applications in progress gives each its own. Returns (session cookie, application id).
+pub async fn citizen_draft_with_nik(app: &TestApp, mailbox: &str, nik: &str) -> (String, String) {
+    use crate::applications::{save, start, upload, JSON};
+    let (session, id) = start(app, mailbox, "wni").await;
+    let sections: [(&str, &[(&str, &str)]); 5] = [
+        (
+            "identitas",
+            &[
+                ("nik", nik),
+                ("no_kk", "1403091201150003"),
+                ("full_name", "Siti Aminah"),
+            ],
+        ),
+        (
+            "kelahiran",
+            &[("birth_place", "Bengkalis"), ("birth_date", "2006-08-05"), ("sex", "P")],
+        ),
+        (
+            "data-diri",
+            &[
+                ("blood_type", "O+"),
+                ("religion", "Islam"),
+                ("marital_status", "belum_kawin"),
+                ("occupation", "Pelajar"),
+            ],
+        ),
+        (
+            "alamat",
+            &[
+                ("street", "Jl. Pertanian No. 5"),
+                ("rt", "1"),
+                ("rw", "2"),
+                ("province", "14"),
+                ("regency", "14.03"),
+                ("district", "14.03.01"),
+                ("village_code", "14.03.01.1002"),
+            ],
+        ),
+        ("kontak", &[("phone", "0812 3456 7890")]),
+    ];
+    for (section, fields) in sections {
+        let response = save(app, &session, &id, section, fields, JSON).await;
+        assert_eq!(response.status(), 200, "{section}: {}", response.text().await.unwrap());
+    }
+    let scan = server::documents::fixtures::jpeg(600, 400);
+    let response = upload(app, &session, &id, "kk_scan", "kk.jpg", scan, JSON).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    (session, id)
+}
+
+/// [`citizen_draft_with_nik`], submitted: `submitted_citizen` with a NIK of its own.
+pub async fn submitted_citizen_with_nik(app: &TestApp, mailbox: &str, nik: &str) -> (String, String) {
+    let (session, id) = citizen_draft_with_nik(app, mailbox, nik).await;
+    let response = post(
+        app,
+        "/api/permohonan/kirim",
+        &[("application", &id)],
+        &[&session],
+        "application/json",
+    )
+    .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    (session, id)
 }

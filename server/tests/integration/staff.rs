@@ -249,6 +249,7 @@ async fn every_illegal_step_is_refused_by_the_store_and_changes_nothing() {
     let input = StepInput {
         note: Some("alasan".into()),
         afis_reference: Some("AFIS-1".into()),
+        return_reference: Some("BA-1".into()),
         confirmed: true,
     };
     let (mut refused, mut accepted) = (0, 0);
@@ -269,7 +270,12 @@ async fn every_illegal_step_is_refused_by_the_store_and_changes_nothing() {
                     &id,
                 )
                 .await;
-                let expected = decide(status, scope.role, step, &input, Facts { blank_cards: 1000 });
+                // A citizen at the Dinas: the card is handed over where it is printed, never distributed.
+                let facts = Facts {
+                    blank_cards: 1000,
+                    distributes: false,
+                };
+                let expected = decide(status, scope.role, step, &input, facts);
                 let result = process::take_step(&db, scope, &id, step, &input, now).await;
                 let after = count(
                     &db,
@@ -306,8 +312,8 @@ async fn every_illegal_step_is_refused_by_the_store_and_changes_nothing() {
             }
         }
     }
-    assert_eq!(accepted, 19);
-    assert_eq!(refused, 11 * 3 * 13 - 19);
+    assert_eq!(accepted, 21);
+    assert_eq!(refused, 12 * 3 * 15 - 21);
     // Only the supervisor could take the one CardReady step, and it took a blank card.
     assert_eq!(process::blank_cards(&db).await.unwrap(), 999);
     app.stop().await;

@@ -114,7 +114,9 @@ async fn the_tracking_page_follows_the_card_and_every_step_is_mailed() {
         process::claim(&db, &scope, &id, now()).await.unwrap();
         process::take_step(&db, &scope, &id, s, &input, now()).await.unwrap();
     }
-    step(Step::CardReady).await;
+    // A citizen at a district point: the card is printed at the Dinas and sent there.
+    step(Step::Distribute).await;
+    step(Step::CardArrived).await;
     let html = text(&get_with(&app, &page, &[&citizen]).await.text().await.unwrap());
     assert!(html.contains(t.application.explain_ready));
     assert!(html.contains(&format!("href=\"/formulir/{id}\"")), "the form to bring");
@@ -153,6 +155,7 @@ async fn the_tracking_page_follows_the_card_and_every_step_is_mailed() {
             Recorded,
             Identifying,
             Personalizing,
+            Distributing,
             Ready,
             Issued
         ]

@@ -13,7 +13,7 @@ use crate::{
     domain::{
         application::{next_section, section_done, Status},
         complaint::ComplaintStatus,
-        tracking::{action, Action},
+        tracking::{action, clarification, Action, ClarificationCause},
     },
     i18n::{use_i18n, Application},
 };
@@ -54,6 +54,12 @@ fn tasks(app: ApplicationView) -> AnyView {
     let id = app.id.clone();
     let kind = app.kind;
     let status = app.status;
+    let statuses: Vec<Status> = app.history.iter().map(|h| h.status).collect();
+    let situation = Situation {
+        status,
+        cause: clarification(&statuses).filter(|_| status == Status::Clarification),
+        handover_point: app.handover_point.clone(),
+    };
     let reason = app.latest_reason().map(str::to_owned).map(|reason| {
         let intro = move || {
             if status == Status::Rejected {
@@ -119,10 +125,14 @@ fn tasks(app: ApplicationView) -> AnyView {
             <h1>{move || kind_name(i18n.t(), kind)}</h1>
             <p>{move || t().status_label} ": " <strong>{move || status_name(i18n.t(), status)}</strong></p>
             {app.reference.clone().map(|r| view! { <p>{move || t().reference_label} ": " <strong class="reference">{r}</strong></p> })}
+            {app.card_valid_until.map(|d| {
+                let date = move || crate::components::form::long_date(i18n.t(), d.year(), d.month(), d.day());
+                view! { <p id="masa-berlaku">{move || t().card_valid_until.replace("{date}", &date())}</p> }
+            })}
             {renewal}
             {reason}
             <h2 id="langkah">{move || t().todo_heading}</h2>
-            <p>{move || explain(t(), status)}</p>
+            <p>{move || explain(t(), &situation)}</p>
             {waiting}
             {promise}
             {if editable {
@@ -165,20 +175,40 @@ fn tasks(app: ApplicationView) -> AnyView {
     .into_any()
 }
 
+/// What the explanation of the current state depends on besides the state.
+struct Situation {
+    status: Status,
+    /// In clarification: why (an AFIS duplicate, or the card withheld at handover).
+    cause: Option<ClarificationCause>,
+    /// On its way: the service point the card is sent to.
+    handover_point: Option<String>,
+}
+
 /// The current state in plain words, with what the applicant must do, if anything.
-fn explain(t: &Application, status: Status) -> &'static str {
-    match status {
-        Status::Draft => t.explain_draft,
-        Status::Submitted => t.explain_submitted,
-        Status::Returned => t.explain_returned,
-        Status::Rejected => t.explain_rejected,
-        Status::Approved => t.explain_approved,
-        Status::Recorded => t.explain_recorded,
-        Status::Identifying => t.explain_identifying,
-        Status::Clarification => t.explain_clarification,
-        Status::Personalizing => t.explain_personalizing,
-        Status::Ready => t.explain_ready,
-        Status::Issued => t.explain_issued,
+fn explain(t: &Application, situation: &Situation) -> String {
+    match situation.status {
+        Status::Draft => t.explain_draft.into(),
+        Status::Submitted => t.explain_submitted.into(),
+        Status::Returned => t.explain_returned.into(),
+        Status::Rejected => t.explain_rejected.into(),
+        Status::Approved => t.explain_approved.into(),
+        Status::Recorded => t.explain_recorded.into(),
+        Status::Identifying => t.explain_identifying.into(),
+        Status::Clarification if situation.cause == Some(ClarificationCause::CardWithheld) => {
+            t.explain_card_withheld.into()
+        }
+        Status::Clarification => t.explain_clarification.into(),
+        Status::Personalizing => t.explain_personalizing.into(),
+        // The server names the point of every card on its way; the state's own name stands in should it not.
+        Status::Distributing => match &situation.handover_point {
+            Some(point) => t.explain_distributing.replace("{point}", point),
+            None => {
+                let i = Status::ALL.iter().position(|s| *s == Status::Distributing).unwrap_or(0);
+                t.statuses[i].into()
+            }
+        },
+        Status::Ready => t.explain_ready.into(),
+        Status::Issued => t.explain_issued.into(),
     }
 }
 
