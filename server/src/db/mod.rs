@@ -2,9 +2,10 @@
 //!
 //! Queries go through sqlx's `Any` driver, written in the SQL both dialects share (`$1` placeholders, `TEXT`,
 //! `BIGINT`, ISO dates as text, `ON CONFLICT`, `RETURNING`). The migrations are kept once per dialect, in
-//! `migrations/sqlite` and `migrations/postgres`, and [`Db::migrate`] picks one per backend: most files are the
-//! same SQL in both folders (a test checks they are byte for byte), and only a change SQLite cannot make with
-//! `ALTER TABLE` (a CHECK constraint on an existing column needs the table rebuilt) differs.
+//! `migrations/sqlite` and `migrations/postgres`, and [`Db::migrate`] picks one per backend: a file of the
+//! PostgreSQL folder is a symbolic link to the SQLite one, the same SQL, unless the change is one SQLite cannot
+//! make with `ALTER TABLE` (a CHECK constraint on an existing column needs the table rebuilt); a test checks that
+//! both folders hold the same migrations and that only those differ.
 
 pub mod afis;
 pub mod applications;
