@@ -123,7 +123,7 @@ for (const javaScript of [false, true]) {
     await step(operator, citizen.reference, 'card_arrived', 'Kartu tiba di tempat layanan');
     text = await tracking(citizen);
     assert.ok(text.includes('Status: Siap diambil'), text);
-    assert.ok(text.includes('KTP-el Anda siap diambil.'), text);
+    assert.ok(text.includes(`KTP-el Anda siap diambil di ${POINT}.`), text);
     assert.ok(!text.includes(`sedang dikirim ke ${POINT}`), 'no longer on its way');
     const history = await citizen.page.textContent('.timeline');
     for (const state of ['Sedang dicetak', 'Sedang dikirim ke tempat pelayanan', 'Siap diambil']) {

@@ -170,6 +170,8 @@ pub struct Application {
     /// Clarification after the 1:1 fingerprint check at handover failed (not an AFIS duplicate).
     pub explain_card_withheld: &'static str,
     pub explain_ready: &'static str,
+    /// Ready at the point named `{point}`.
+    pub explain_ready_at: &'static str,
     pub explain_issued: &'static str,
     pub promise_heading: &'static str,
     pub promise_due: &'static str,
@@ -382,6 +384,12 @@ pub struct Booking {
     pub heading: &'static str,
     pub intro: &'static str,
     pub not_bookable: &'static str,
+    /// A returned application: it can be booked again once corrected and submitted.
+    pub not_bookable_returned: &'static str,
+    /// A rejected application never books.
+    pub not_bookable_rejected: &'static str,
+    /// Recorded or later: the appointment is behind the applicant.
+    pub not_bookable_recorded: &'static str,
     pub your_booking: &'static str,
     pub point_label: &'static str,
     pub address_label: &'static str,
@@ -400,6 +408,10 @@ pub struct Booking {
     pub change_closed: &'static str,
     pub missed: &'static str,
     pub cancelled_by_office: &'static str,
+    /// Freed when staff returned the application for a correction; `{date}`.
+    pub cancelled_returned: &'static str,
+    /// Freed when the applicant's new district no longer fits the point; `{date}`.
+    pub cancelled_district: &'static str,
     pub choose_point: &'static str,
     pub foreigners_at_dinas: &'static str,
     pub choose_day: &'static str,

@@ -241,9 +241,10 @@ async fn card_valid_until(db: &Db, id: &str, kind: Kind) -> Result<Option<Date>,
         .transpose()
 }
 
-/// The name of the service point a card on its way (`distributing`) is sent to; `None` in any other state.
+/// The name of the service point a card on its way (`distributing`) is sent to, or where a ready card waits;
+/// `None` in any other state.
 async fn handover_point(db: &Db, id: &str, status: Status) -> Result<Option<String>, StoreError> {
-    if status != Status::Distributing {
+    if !matches!(status, Status::Distributing | Status::Ready) {
         return Ok(None);
     }
     let (name,): (String,) =

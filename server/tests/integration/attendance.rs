@@ -603,6 +603,35 @@ async fn a_rejection_a_return_or_the_applicants_cancellation_frees_the_place_for
             "point": "dinas", "day": day.to_string(), "starts": "08:15", "because": "returned"
         })]
     );
+    // The returned applicant's booking page says why the appointment went, in words, never the stored code.
+    let page = get_with(
+        &app,
+        &format!("/permohonan/{}/jadwal", returned.id),
+        &[&returned.session],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        page.contains("dibatalkan karena permohonan dikembalikan untuk diperbaiki"),
+        "{page}"
+    );
+    assert!(page.contains("Perbaiki dan kirim lagi") && !page.contains("(returned)"));
+    // The rejected one is told no appointment can be booked, not that it can once submitted.
+    let page = get_with(
+        &app,
+        &format!("/permohonan/{}/jadwal", rejected.id),
+        &[&rejected.session],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        page.contains("Permohonan ini ditolak") && !page.contains("setelah permohonan dikirim"),
+        "{page}"
+    );
 
     // Rejected after clarification (the supervisor's step): the same.
     sqlx::query("UPDATE applications SET status = 'clarification' WHERE id = $1")

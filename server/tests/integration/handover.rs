@@ -239,6 +239,14 @@ async fn a_citizens_card_travels_to_the_district_point_and_its_operator_receives
     assert_eq!(arrived, format!("{detail}?ok=card_arrived"));
     assert_eq!(status_of(&db, &id).await, "ready");
     assert_eq!(stock(&db).await, cards - 1, "arriving takes no second blank");
+    // The applicant reads where to collect it.
+    let html = page(&app, &tracking, &[&citizen, "lang=id"]).await;
+    let expected = Locale::Id
+        .texts()
+        .application
+        .explain_ready_at
+        .replace("{point}", &destination);
+    assert!(html.contains(&expected), "{expected}");
     let actor: String = one(
         &db,
         "SELECT actor FROM application_events WHERE application_id = $1 AND step = 'card_arrived'",

@@ -17,7 +17,7 @@ use crate::{
     },
     components::form::{field_error, form_problems, form_title, long_day, ErrorSummary},
     domain::{
-        application::Kind,
+        application::{Kind, Status},
         booking::{BookingStatus, ClockTime},
         Date,
     },
@@ -95,6 +95,22 @@ fn time_range(starts: ClockTime, ends: ClockTime) -> String {
     format!("{starts} – {ends} WIB")
 }
 
+/// Why an application that holds no appointment cannot book one now, in its state's words.
+fn not_bookable(t: &crate::i18n::Booking, status: Status) -> &'static str {
+    match status {
+        Status::Returned => t.not_bookable_returned,
+        Status::Rejected => t.not_bookable_rejected,
+        Status::Draft | Status::Submitted | Status::Approved => t.not_bookable,
+        Status::Recorded
+        | Status::Identifying
+        | Status::Clarification
+        | Status::Personalizing
+        | Status::Distributing
+        | Status::Ready
+        | Status::Issued => t.not_bookable_recorded,
+    }
+}
+
 /// The page's two forms, their problems, and the time chosen.
 #[derive(Clone, Copy)]
 struct BookingForms {
@@ -117,30 +133,39 @@ fn booking_view(page: BookingPage, forms: BookingForms) -> AnyView {
             <p>{move || i18n.t().application.reference_label} ": " <strong class="reference">{r}</strong></p>
         })}
     };
+    // A rejection explains itself (the page says no appointment can be booked); every other end is told.
+    let previous = page
+        .previous
+        .clone()
+        .filter(|p| p.note.as_deref() != Some("rejected"))
+        .map(|p| {
+            let date = move || format!("{}, {}", long_day(i18n.t(), p.day), p.starts);
+            let missed = p.status == BookingStatus::Missed;
+            let reason = p.note.clone().unwrap_or_default();
+            // The codes the office's own steps leave (`db::bookings::free_place`, a district change at resubmission)
+            // have words of their own; anything else is the reason an admin typed (a holiday's name, a closure).
+            view! {
+                <p class="notice">
+                    {move || match (missed, reason.as_str()) {
+                        (true, _) => t().missed.replace("{date}", &date()),
+                        (false, "returned") => t().cancelled_returned.replace("{date}", &date()),
+                        (false, "district_changed") => t().cancelled_district.replace("{date}", &date()),
+                        (false, _) => t().cancelled_by_office.replace("{date}", &date()).replace("{reason}", &reason),
+                    }}
+                </p>
+            }
+        });
     if !page.bookable && page.booking.is_none() {
         return view! {
             <div class="container narrow">
                 {heading}
+                {previous}
                 <p>{move || i18n.t().application.status_label} ": " <strong>{move || status_name(i18n.t(), status)}</strong></p>
-                <p class="notice">{move || t().not_bookable}</p>
+                <p class="notice">{move || not_bookable(t(), status)}</p>
             </div>
         }
         .into_any();
     }
-    let previous = page.previous.clone().map(|p| {
-        let date = move || format!("{}, {}", long_day(i18n.t(), p.day), p.starts);
-        let missed = p.status == BookingStatus::Missed;
-        let reason = p.note.clone().unwrap_or_default();
-        view! {
-            <p class="notice">
-                {move || if missed {
-                    t().missed.replace("{date}", &date())
-                } else {
-                    t().cancelled_by_office.replace("{date}", &date()).replace("{reason}", &reason)
-                }}
-            </p>
-        }
-    });
     let current = page
         .booking
         .clone()

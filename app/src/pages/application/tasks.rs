@@ -180,7 +180,7 @@ struct Situation {
     status: Status,
     /// In clarification: why (an AFIS duplicate, or the card withheld at handover).
     cause: Option<ClarificationCause>,
-    /// On its way: the service point the card is sent to.
+    /// On its way, or ready: the service point the card is sent to, or waits at.
     handover_point: Option<String>,
 }
 
@@ -207,7 +207,10 @@ fn explain(t: &Application, situation: &Situation) -> String {
                 t.statuses[i].into()
             }
         },
-        Status::Ready => t.explain_ready.into(),
+        Status::Ready => match &situation.handover_point {
+            Some(point) => t.explain_ready_at.replace("{point}", point),
+            None => t.explain_ready.into(),
+        },
         Status::Issued => t.explain_issued.into(),
     }
 }
