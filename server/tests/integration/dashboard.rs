@@ -23,7 +23,13 @@ const STATES: [&str; 11] = [
     "ready",
     "issued",
 ];
-const WAITING: [&str; 5] = ["recorded", "identifying", "clarification", "personalizing", "distributing"];
+const WAITING: [&str; 5] = [
+    "recorded",
+    "identifying",
+    "clarification",
+    "personalizing",
+    "distributing",
+];
 
 async fn db_of(app: &TestApp) -> Db {
     Db::connect(&app.database_url).await.expect("the test database")
