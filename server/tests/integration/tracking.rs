@@ -118,7 +118,14 @@ async fn the_tracking_page_follows_the_card_and_every_step_is_mailed() {
     step(Step::Distribute).await;
     step(Step::CardArrived).await;
     let html = text(&get_with(&app, &page, &[&citizen]).await.text().await.unwrap());
-    assert!(html.contains(t.application.explain_ready));
+    let (point,): (String,) =
+        sqlx::query_as("SELECT p.name FROM applications a JOIN service_points p ON p.id = a.point_id WHERE a.id = $1")
+            .bind(&id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let ready_at = t.application.explain_ready_at.replace("{point}", &point);
+    assert!(html.contains(&ready_at), "ready, and where: {ready_at}");
     assert!(html.contains(&format!("href=\"/formulir/{id}\"")), "the form to bring");
     let kept = t
         .application
