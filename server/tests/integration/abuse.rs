@@ -11,16 +11,7 @@ use app::domain::{
     office::office_date,
     process::Role,
 };
-use server::{db::Db, documents::fixtures};
-
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
-async fn count(db: &Db, sql: &str, id: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&db.pool).await.unwrap();
-    n
-}
+use server::documents::fixtures;
 
 /// Every file kept under the data folder's uploads and staging folders.
 fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {

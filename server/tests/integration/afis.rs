@@ -81,10 +81,6 @@ async fn spawn_linked(afis: &Afis) -> TestApp {
     spawn_app_with(&overrides).await
 }
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 fn result_path(id: &str) -> String {
     format!("/api/afis/v1/applications/{id}/result")
 }
@@ -128,11 +124,6 @@ async fn status_of(db: &Db, id: &str) -> String {
         .await
         .unwrap();
     status
-}
-
-async fn count(db: &Db, sql: &str, id: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&db.pool).await.unwrap();
-    n
 }
 
 async fn events(db: &Db, id: &str) -> i64 {

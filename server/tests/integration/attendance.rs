@@ -21,10 +21,6 @@ use server::{
     },
 };
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 fn t(text: &str) -> ClockTime {
     ClockTime::parse(text).unwrap()
 }

@@ -30,10 +30,6 @@ fn t(text: &str) -> ClockTime {
 
 const NOW: i64 = 1_795_000_000;
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 /// `n` applications of one `kind` (`wni` or `wna`), each of its own account, already submitted.
 async fn submitted(db: &Db, kind: &str, n: usize) -> Vec<(String, String)> {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -31,10 +31,6 @@ use std::{
 /// The NIK of this file's applicants: no other test uses it, so no log line of another test can hold it.
 const NIK: &str = "1403094508060917";
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 /// A citizen signed in as `mailbox` submits an application whose contact section holds `contact`; returns its id.
 async fn submitted_with_contact(app: &TestApp, mailbox: &str, contact: &[(&str, &str)]) -> String {
     let (session, id) = start(app, mailbox, "wni").await;

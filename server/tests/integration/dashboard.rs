@@ -31,10 +31,6 @@ const WAITING: [&str; 5] = [
     "distributing",
 ];
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Days: whole days since 1970-01-01 in office time (WIB), counted here with plain arithmetic.
 

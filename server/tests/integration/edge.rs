@@ -241,11 +241,6 @@ async fn a_cross_site_post_to_a_server_function_is_refused_and_changes_nothing()
     app.stop().await;
 }
 
-async fn count(db: &Db, sql: &str, id: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&db.pool).await.unwrap();
-    n
-}
-
 #[tokio::test]
 async fn a_cross_site_upload_or_complaint_is_refused_and_changes_nothing() {
     let app = spawn_app().await;

@@ -20,10 +20,6 @@ use server::db::{
     Db,
 };
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 async fn one<T>(db: &Db, sql: &str, id: &str) -> T
 where
     (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,

@@ -606,3 +606,22 @@ pub async fn submitted_citizen_with_nik(app: &TestApp, mailbox: &str, nik: &str)
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     (session, id)
 }
+
+/// A pool on the test's own database, for reading what the portal wrote.
+pub async fn db_of(app: &TestApp) -> server::db::Db {
+    server::db::Db::connect(&app.database_url)
+        .await
+        .expect("the test database")
+}
+
+/// `SELECT COUNT(*) …` with one bound value.
+pub async fn count(db: &server::db::Db, sql: &str, id: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&db.pool).await.unwrap();
+    n
+}
+
+/// `SELECT COUNT(*) …` without a bound value.
+pub async fn count_all(db: &server::db::Db, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
+    n
+}

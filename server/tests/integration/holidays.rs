@@ -22,15 +22,6 @@ const NEXT_YEARS: &str = "date,kind,name\n\
     2028-05-01,libur_nasional,Hari Buruh Internasional\n";
 const NEW_DAYS: [&str; 3] = ["2028-01-01", "2028-01-27", "2028-05-01"];
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
-async fn count(db: &Db, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
-    n
-}
-
 async fn holiday_name(db: &Db, day: &str) -> Option<String> {
     sqlx::query_as::<_, (String,)>("SELECT name FROM holidays WHERE day = $1")
         .bind(day)
@@ -117,7 +108,7 @@ async fn an_admin_imports_next_years_holidays_and_importing_again_changes_nothin
     let app = spawn_app().await;
     let db = db_of(&app).await;
     let session = admin(&app, &db, "admin").await;
-    let bundled = count(&db, "SELECT COUNT(*) FROM holidays").await;
+    let bundled = count_all(&db, "SELECT COUNT(*) FROM holidays").await;
 
     // The page offers the import, with the format.
     let html = page(&app, CALENDAR, &[&session]).await;
@@ -132,7 +123,7 @@ async fn an_admin_imports_next_years_holidays_and_importing_again_changes_nothin
         "the page says what the import did"
     );
     assert!(html.contains("Hari Buruh Internasional"), "the new days are listed");
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, bundled + 3);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, bundled + 3);
     assert_eq!(
         holiday_name(&db, "2028-01-27").await.as_deref(),
         Some("Tahun Baru Imlek")
@@ -141,7 +132,7 @@ async fn an_admin_imports_next_years_holidays_and_importing_again_changes_nothin
     // The same file again adds nothing and changes nothing.
     let response = import(&app, &session, NEXT_YEARS).await;
     assert_eq!(report(&location(&response)), (0, 0, 5, 0));
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, bundled + 3);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, bundled + 3);
 
     // A corrected name updates its day; pasted into the text area, without a file, in English.
     let corrected = NEXT_YEARS.replace("Tahun Baru Imlek", "Tahun Baru Imlek 2579 Kongzili");
@@ -153,7 +144,7 @@ async fn an_admin_imports_next_years_holidays_and_importing_again_changes_nothin
         holiday_name(&db, "2028-01-27").await.as_deref(),
         Some("Tahun Baru Imlek 2579 Kongzili")
     );
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, bundled + 3);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, bundled + 3);
     app.stop().await;
 }
 
@@ -162,7 +153,7 @@ async fn a_bad_holiday_file_names_its_line_and_imports_nothing() {
     let app = spawn_app().await;
     let db = db_of(&app).await;
     let session = admin(&app, &db, "admin").await;
-    let before = count(&db, "SELECT COUNT(*) FROM holidays").await;
+    let before = count_all(&db, "SELECT COUNT(*) FROM holidays").await;
 
     // Two good lines, then a day that does not exist: none of the three is imported.
     let bad = "date,kind,name\n2028-01-01,libur_nasional,Tahun Baru Masehi\n2028-01-27,libur_nasional,Imlek\n\
@@ -175,7 +166,7 @@ async fn a_bad_holiday_file_names_its_line_and_imports_nothing() {
             && html.contains("Tidak ada yang diimpor dari berkas ini"),
         "the line and what is wrong with it"
     );
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, before);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, before);
     assert_eq!(holiday_name(&db, "2028-01-01").await, None);
 
     // In English; a pasted text that is refused stays in the text area to be corrected.
@@ -227,7 +218,7 @@ async fn a_bad_holiday_file_names_its_line_and_imports_nothing() {
     let response = post(&app, IMPORT, &[("isi", "2028-01-01,lokal,X")], &[&session], HTML).await;
     assert!(response.status().is_client_error(), "{}", response.status());
 
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, before);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, before);
     assert_eq!(holiday_name(&db, "2028-01-01").await, None);
     app.stop().await;
 }
@@ -236,7 +227,7 @@ async fn a_bad_holiday_file_names_its_line_and_imports_nothing() {
 async fn only_an_admin_imports_holidays_and_only_from_the_consoles_own_pages() {
     let app = spawn_app().await;
     let db = db_of(&app).await;
-    let before = count(&db, "SELECT COUNT(*) FROM holidays").await;
+    let before = count_all(&db, "SELECT COUNT(*) FROM holidays").await;
     let (_, secret) = staff_member(&db, "operator", Role::Operator, Some("dinas")).await;
     let operator = staff_sign_in(&app, "operator", &secret).await;
     let (_, secret) = staff_member(&db, "kepala", Role::Supervisor, None).await;
@@ -261,7 +252,7 @@ async fn only_an_admin_imports_holidays_and_only_from_the_consoles_own_pages() {
         .unwrap();
     assert_eq!(response.status(), 403);
 
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, before);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, before);
     for day in NEW_DAYS {
         assert_eq!(holiday_name(&db, day).await, None, "{day}");
     }
@@ -272,7 +263,7 @@ async fn only_an_admin_imports_holidays_and_only_from_the_consoles_own_pages() {
 async fn two_admins_importing_the_same_file_at_once_leave_one_row_per_day() {
     let app = spawn_app().await;
     let db = db_of(&app).await;
-    let before = count(&db, "SELECT COUNT(*) FROM holidays").await;
+    let before = count_all(&db, "SELECT COUNT(*) FROM holidays").await;
     let sessions = [admin(&app, &db, "admin1").await, admin(&app, &db, "admin2").await];
 
     let app = std::sync::Arc::new(app);
@@ -294,7 +285,7 @@ async fn two_admins_importing_the_same_file_at_once_leave_one_row_per_day() {
         added += a;
     }
     assert_eq!(added, NEW_DAYS.len(), "each new day is reported added once");
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, before + 3);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, before + 3);
     for day in NEW_DAYS {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM holidays WHERE day = $1")
             .bind(day)
@@ -473,7 +464,7 @@ async fn the_server_command_imports_a_holiday_file_into_a_fresh_database() {
     assert!(said.contains("0 day(s) added, 0 updated, 5 already there"), "{said}");
 
     let db = Db::connect(&database_url).await.unwrap();
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM holidays").await, 79 + 3);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM holidays").await, 79 + 3);
     assert_eq!(
         holiday_name(&db, "2028-05-01").await.as_deref(),
         Some("Hari Buruh Internasional")
@@ -485,7 +476,7 @@ async fn the_server_command_imports_a_holiday_file_into_a_fresh_database() {
 async fn a_newer_bundled_calendar_adds_its_days_on_the_next_start_even_on_two_nodes_at_once() {
     let app = spawn_app().await;
     let db = db_of(&app).await;
-    let bundled = count(&db, "SELECT COUNT(*) FROM holidays").await;
+    let bundled = count_all(&db, "SELECT COUNT(*) FROM holidays").await;
 
     // A booked appointment, on a day the bundled calendar has and this database does not yet (as if it had been
     // started with an older release).
@@ -521,14 +512,14 @@ async fn a_newer_bundled_calendar_adds_its_days_on_the_next_start_even_on_two_no
         .execute(&db.pool)
         .await
         .unwrap();
-    assert!(count(&db, "SELECT COUNT(*) FROM holidays").await < bundled);
+    assert!(count_all(&db, "SELECT COUNT(*) FROM holidays").await < bundled);
 
     // Two more nodes of the newer release start at once (a rolling update: the first is still running).
     let (a, b) = tokio::join!(Db::connect(&app.database_url), Db::connect(&app.database_url));
     let (a, _b) = (a.expect("node A starts"), b.expect("node B starts"));
-    assert_eq!(count(&a, "SELECT COUNT(*) FROM holidays").await, bundled);
+    assert_eq!(count_all(&a, "SELECT COUNT(*) FROM holidays").await, bundled);
     assert_eq!(
-        count(
+        count_all(
             &a,
             "SELECT COUNT(*) FROM (SELECT day FROM holidays GROUP BY day HAVING COUNT(*) > 1) AS t"
         )
@@ -614,7 +605,7 @@ async fn a_date_that_does_not_exist_sent_to_a_server_function_is_refused_without
         .unwrap();
     assert_eq!(response.status(), 400);
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM bookings").await,
+        count_all(&db, "SELECT COUNT(*) FROM bookings").await,
         0,
         "nothing was booked"
     );

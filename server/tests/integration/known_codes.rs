@@ -79,11 +79,6 @@ async fn fill(pool: &sqlx::AnyPool, status: &str) {
     .await;
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
-    n
-}
-
 #[tokio::test]
 async fn migration_0013_keeps_every_row_and_every_link_and_then_refuses_unknown_codes() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,12 +87,12 @@ async fn migration_0013_keeps_every_row_and_every_link_and_then_refuses_unknown_
     pool.close().await;
 
     let db = Db::connect(&url).await.expect("the portal starts on the old database");
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM applications").await, 3);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM application_events").await, 2);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox").await, 1);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM complaints").await, 1);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await, 1);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM bookings").await, 1);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM applications").await, 3);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM application_events").await, 2);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM outbox").await, 1);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM complaints").await, 1);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM documents").await, 1);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM bookings").await, 1);
     let (locale, kitap): (String, String) = sqlx::query_as(
         "SELECT a.locale, p.kitap_expires_on FROM accounts a JOIN applications p ON p.account_id = a.id \
          WHERE p.id = 'x1'",

@@ -19,10 +19,6 @@ use std::{
 const PASSWORD: &str = "kata sandi panjang sekali";
 const WRONG: &str = "bukan kata sandinya";
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 fn unique(prefix: &str) -> String {
     let mut bytes = [0u8; 6];
     getrandom::fill(&mut bytes).unwrap();

@@ -12,10 +12,6 @@ use server::{
     documents::fixtures,
 };
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 /// What the application has stored: field → value.
 async fn stored_answers(db: &Db, id: &str) -> serde_json::Map<String, serde_json::Value> {
     let (answers,): (String,) = sqlx::query_as("SELECT answers FROM applications WHERE id = $1")

@@ -16,10 +16,6 @@ use std::{
     time::Duration,
 };
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 /// `n` messages queued for one account (`to`), returning their ids.
 async fn queue(db: &Db, account: &str, to: &str, n: usize) -> Vec<String> {
     sqlx::query("INSERT INTO accounts (id, identifier, created_at, locale) VALUES ($1, $2, 0, 'en')")

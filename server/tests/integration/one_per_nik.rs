@@ -31,10 +31,6 @@ fn sibling_nik(serial: u32) -> String {
     format!("140309450806{serial:04}")
 }
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 fn identity(nik: &str) -> [(&str, &str); 3] {
     [
         ("nik", nik),

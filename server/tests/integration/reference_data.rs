@@ -1,17 +1,15 @@
 use crate::helpers::*;
 use server::db::Db;
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
-    n
-}
-
 #[tokio::test]
 async fn area_codes_and_holidays_are_loaded_once() {
     let app = spawn_app().await;
     let db = Db::connect(&app.database_url).await.unwrap();
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM areas WHERE level = 1").await, 38);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM areas WHERE level = 4").await, 83_762);
+    assert_eq!(count_all(&db, "SELECT COUNT(*) FROM areas WHERE level = 1").await, 38);
+    assert_eq!(
+        count_all(&db, "SELECT COUNT(*) FROM areas WHERE level = 4").await,
+        83_762
+    );
     let (name,): (String,) = sqlx::query_as("SELECT name FROM areas WHERE code = $1")
         .bind("14.03")
         .fetch_one(&db.pool)
@@ -19,10 +17,10 @@ async fn area_codes_and_holidays_are_loaded_once() {
         .unwrap();
     assert_eq!(name, "Kabupaten Bengkalis");
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM areas WHERE parent = '14.03'").await,
+        count_all(&db, "SELECT COUNT(*) FROM areas WHERE parent = '14.03'").await,
         11
     );
-    let holidays = count(&db, "SELECT COUNT(*) FROM holidays").await;
+    let holidays = count_all(&db, "SELECT COUNT(*) FROM holidays").await;
     assert_eq!(holidays, 79);
     let (kind,): (String,) = sqlx::query_as("SELECT kind FROM holidays WHERE day = $1")
         .bind("2025-12-25")
@@ -33,6 +31,9 @@ async fn area_codes_and_holidays_are_loaded_once() {
 
     // A second start applies no migration twice and loads nothing twice.
     let again = Db::connect(&app.database_url).await.unwrap();
-    assert_eq!(count(&again, "SELECT COUNT(*) FROM areas WHERE level = 1").await, 38);
-    assert_eq!(count(&again, "SELECT COUNT(*) FROM holidays").await, holidays);
+    assert_eq!(
+        count_all(&again, "SELECT COUNT(*) FROM areas WHERE level = 1").await,
+        38
+    );
+    assert_eq!(count_all(&again, "SELECT COUNT(*) FROM holidays").await, holidays);
 }

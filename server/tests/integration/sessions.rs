@@ -18,10 +18,6 @@ use std::path::Path;
 
 const PASSWORD: &str = "kata sandi yang panjang sekali";
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 /// The master key the portal generated in its data folder.
 fn master_key(app: &TestApp) -> Key {
     keys::load_or_generate(None, &app.dir.path().join("data").join("keys"), "session").expect("the master key")

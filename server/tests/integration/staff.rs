@@ -18,10 +18,6 @@ use server::{
 
 pub const PASSWORD: &str = "kata sandi panjang sekali";
 
-async fn db_of(app: &TestApp) -> Db {
-    Db::connect(&app.database_url).await.expect("the test database")
-}
-
 /// An enrolled staff account: its id and TOTP secret.
 pub async fn staff_member(db: &Db, username: &str, role: Role, point: Option<&str>) -> (String, String) {
     let now = server::auth::now();
@@ -78,11 +74,6 @@ async fn status_of(db: &Db, id: &str) -> String {
         .await
         .unwrap();
     status
-}
-
-async fn count(db: &Db, sql: &str, id: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&db.pool).await.unwrap();
-    n
 }
 
 #[tokio::test]
