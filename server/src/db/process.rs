@@ -552,9 +552,10 @@ async fn apply_step(
     let (stock,): (i64,) = sqlx::query_as("SELECT quantity FROM blank_card_stock WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;
+    let (kind, handover_at) = handover_point(&mut tx, id).await?;
     let facts = Facts {
         blank_cards: stock,
-        distributes: distributes(&mut tx, id).await?,
+        distributes: app::domain::process::distributes(kind, &handover_at),
     };
     let accepted = decide(status, role, step, input, facts)?;
     match step {
@@ -629,7 +630,7 @@ async fn apply_step(
     }
     if step == Step::Distribute {
         // "Dikirim ke Kantor Camat X": the point the card travels to.
-        payload["point"] = handover_point(&mut tx, id).await?.into();
+        payload["point"] = handover_at.clone().into();
     }
     // A withheld card has its own message (not the generic "clarification needed", which tells of AFIS).
     let topic = match step {
@@ -784,29 +785,20 @@ pub async fn access_log(db: &Db, reference: Option<&str>) -> Result<Vec<AccessRo
 // ---------------------------------------------------------------------------------------------------------------
 // Handover: where the card goes, and the return of a withheld card
 
-/// Whether the application's card is sent to a district point after personalization (see
-/// [`app::domain::process::distributes`]), read inside the step's transaction.
-async fn distributes(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> Result<bool, StepError> {
+/// The application's kind and the service point that hands its card over, read inside the step's transaction:
+/// whether the card is distributed there ([`app::domain::process::distributes`]) and where a distributed card goes.
+async fn handover_point(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+) -> Result<(app::domain::application::Kind, String), StepError> {
     let (kind, point): (String, Option<String>) =
         sqlx::query_as("SELECT kind, point_id FROM applications WHERE id = $1")
             .bind(id)
             .fetch_one(&mut **tx)
             .await?;
-    let kind = super::code("applications.kind", &kind)?;
     // A submitted application always has its point; one without is the Dinas's, as at submission.
-    Ok(app::domain::process::distributes(
-        kind,
-        point.as_deref().unwrap_or(app::domain::process::DINAS_POINT),
-    ))
-}
-
-/// The service point that hands the application's card over.
-async fn handover_point(tx: &mut sqlx::Transaction<'_, sqlx::Any>, id: &str) -> Result<String, StepError> {
-    let (point,): (Option<String>,) = sqlx::query_as("SELECT point_id FROM applications WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(point.unwrap_or_else(|| app::domain::process::DINAS_POINT.to_owned()))
+    let point = point.unwrap_or_else(|| app::domain::process::DINAS_POINT.to_owned());
+    Ok((super::code("applications.kind", &kind)?, point))
 }
 
 async fn record_card_return(
