@@ -48,6 +48,7 @@ unit-postgres:
 	@echo "== unit and integration tests on PostgreSQL"
 	# The same flags as on SQLite, so that nothing is compiled twice.
 	TEST_DATABASE_URL=$$(scripts/test-postgres.sh start) cargo test --workspace --features app/ssr
+	scripts/test-postgres.sh stop
 
 end2end:
 	scripts/end2end.sh

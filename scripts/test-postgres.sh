@@ -25,11 +25,11 @@ case "${1:-start}" in
     if "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
       echo "$URL"; exit 0
     fi
-    if [ ! -f "$DIR/PG_VERSION" ]; then
-      rm -rf "$DIR"; mkdir -p "$DIR"
-      [ "$(id -u)" = 0 ] && chown postgres:postgres "$DIR"
-      as_pg "$BIN/initdb" -D "$DIR" -U postgres --auth=trust --no-sync -E UTF8 >/dev/null
-    fi
+    # A new cluster at every start: each test makes its own database and a run leaves them behind, which over
+    # many runs filled tens of GB; nothing in a stopped test cluster is worth keeping.
+    rm -rf "$DIR"; mkdir -p "$DIR"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$DIR"
+    as_pg "$BIN/initdb" -D "$DIR" -U postgres --auth=trust --no-sync -E UTF8 >/dev/null
     # fsync off: a test cluster is thrown away, so durability buys nothing but time.
     as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
@@ -39,6 +39,7 @@ case "${1:-start}" in
   stop)
     BIN=$(pg_bin)
     if [ -f "$DIR/postmaster.pid" ]; then as_pg "$BIN/pg_ctl" -D "$DIR" -m fast -w stop >/dev/null || true; fi
+    rm -rf "$DIR"
     ;;
   *) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
 esac
