@@ -35,12 +35,43 @@ pub fn load_or_generate(configured: Option<&SecretString>, dir: &Path, name: &st
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let mut bytes = vec![0u8; MIN_KEY_BYTES * 2];
             getrandom::fill(&mut bytes).map_err(|e| io_err(io::Error::other(e.to_string())))?;
-            write_private(&path, STANDARD.encode(&bytes).as_bytes()).map_err(io_err)?;
-            tracing::info!(key = name, "generated a new signing key in the data folder");
-            Ok(SecretBox::new(Box::new(bytes)))
+            // Written whole under a name of its own, then linked into place: two processes starting at once on
+            // one data folder never read a half-written key, and the one that links second uses the first's.
+            let mut suffix = [0u8; 8];
+            getrandom::fill(&mut suffix).map_err(|e| io_err(io::Error::other(e.to_string())))?;
+            let draft = dir.join(format!(
+                ".{name}.key.{}",
+                suffix.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ));
+            write_private(&draft, STANDARD.encode(&bytes).as_bytes()).map_err(io_err)?;
+            let linked = std::fs::hard_link(&draft, &path);
+            let _ = std::fs::remove_file(&draft);
+            match linked {
+                Ok(()) => {
+                    tracing::info!(key = name, "generated a new signing key in the data folder");
+                    Ok(SecretBox::new(Box::new(bytes)))
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let text = std::fs::read_to_string(&path).map_err(io_err)?;
+                    decode(text.trim()).ok_or(KeyError::Invalid)
+                }
+                Err(e) => Err(io_err(e)),
+            }
         }
         Err(e) => Err(io_err(e)),
     }
+}
+
+/// What the database keeps to tell whether every node holds the same master key: the SHA-256 (hex) of a key
+/// derived for this purpose alone. It tells nothing of the master key or of any other derived key (HKDF's outputs
+/// are independent, and SHA-256 is one-way), and the same master key always gives the same fingerprint.
+pub fn fingerprint(master: &Key) -> String {
+    use sha2::Digest;
+    let derived = derive(master, purpose::KEY_FINGERPRINT);
+    sha2::Sha256::digest(derived.expose_secret())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A key for one purpose, derived from the master key with HKDF-SHA256 (RFC 5869): keys for different purposes
@@ -68,6 +99,8 @@ pub mod purpose {
     pub const TOTP_SEED: &str = "totp-seed";
     /// Sealing the flash cookie.
     pub const FLASH: &str = "flash";
+    /// The fingerprint of the master key kept in the database ([`super::fingerprint`]).
+    pub const KEY_FINGERPRINT: &str = "key-fingerprint";
 }
 
 /// The version prefix of a value sealed by [`seal`].
@@ -182,6 +215,48 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o077, 0, "the key file must not be readable by others");
+        }
+    }
+
+    #[test]
+    fn processes_generating_at_once_agree_on_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<Vec<u8>> = std::thread::scope(|scope| {
+            let started: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| load_or_generate(None, dir.path(), "session").unwrap()))
+                .collect();
+            started
+                .into_iter()
+                .map(|t| t.join().unwrap().expose_secret().clone())
+                .collect()
+        });
+        assert!(keys.iter().all(|k| k == &keys[0]), "every process uses the same key");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("session.key")],
+            "no draft is left behind"
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_repeats_for_a_key_and_reveals_none() {
+        let master: Key = SecretBox::new(Box::new(vec![9u8; 64]));
+        let other: Key = SecretBox::new(Box::new(vec![8u8; 64]));
+        let print = fingerprint(&master);
+        assert_eq!(print, fingerprint(&master));
+        assert_ne!(print, fingerprint(&other));
+        assert_eq!(print.len(), 64);
+        for purpose in [purpose::CITIZEN_SESSION, purpose::CODE_HASH, purpose::KEY_FINGERPRINT] {
+            let derived: String = derive(&master, purpose)
+                .expose_secret()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_ne!(print, derived);
         }
     }
 

@@ -60,7 +60,9 @@ pub struct Booking {
 // ---------------------------------------------------------------------------------------------------------------
 // Service points
 
-/// The seeded points: the Dinas (citizens and foreign residents) and one per district (citizens only).
+/// The seeded points: the Dinas (citizens and foreign residents) and one per district (citizens only), on a
+/// database that has none. Two nodes starting at once on an empty database may both get past the count: every
+/// row is `ON CONFLICT DO NOTHING` on its key (the same ids, in the same order), so the second adds nothing.
 pub async fn seed_points(db: &Db) -> Result<(), sqlx::Error> {
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM service_points")
         .fetch_one(&db.pool)
@@ -99,7 +101,8 @@ pub async fn seed_points(db: &Db) -> Result<(), sqlx::Error> {
             .unwrap_or_default();
         sqlx::query(
             "INSERT INTO service_points (id, name, address, district, serves_foreigners, slot_minutes, counters, \
-             break_start, break_end, active, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)",
+             break_start, break_end, active, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) \
+             ON CONFLICT (id) DO NOTHING",
         )
         .bind(&id)
         .bind(&name)
@@ -114,13 +117,16 @@ pub async fn seed_points(db: &Db) -> Result<(), sqlx::Error> {
         .execute(&mut *tx)
         .await?;
         for hours in &schedule.hours {
-            sqlx::query("INSERT INTO opening_hours (point_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)")
-                .bind(&id)
-                .bind(i32::from(hours.weekday))
-                .bind(hours.opens.to_string())
-                .bind(hours.closes.to_string())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO opening_hours (point_id, weekday, opens, closes) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (point_id, weekday) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(i32::from(hours.weekday))
+            .bind(hours.opens.to_string())
+            .bind(hours.closes.to_string())
+            .execute(&mut *tx)
+            .await?;
         }
     }
     tx.commit().await?;

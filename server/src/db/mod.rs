@@ -57,6 +57,8 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("could not load the reference data: {0}")]
     Seed(#[source] sqlx::Error),
+    #[error("could not lock the database file for the start-up ({0})")]
+    Lock(#[source] std::io::Error),
 }
 
 impl Db {
@@ -64,9 +66,19 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url);
-        if backend == Backend::Sqlite {
-            ensure_sqlite_folder(url);
-        }
+        // On SQLite, processes starting at once on one file take turns from here to the end of the seeding (sqlx's
+        // migrator locks nothing there); on PostgreSQL the migrator takes an advisory lock and the seeding is
+        // `ON CONFLICT DO NOTHING`. Released when `_turn` is dropped, or when the process dies.
+        let _turn = match backend {
+            Backend::Sqlite => {
+                ensure_sqlite_folder(url);
+                match sqlite_path(url) {
+                    Some(path) => Some(StartLock::take(&path).await.map_err(DbError::Lock)?),
+                    None => None,
+                }
+            }
+            Backend::Postgres => None,
+        };
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
@@ -79,8 +91,8 @@ impl Db {
                         // WAL lets readers work while one writer writes; the busy timeout makes a second writer
                         // wait for the first instead of failing.
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                         )
                         .await?;
                     }
@@ -104,6 +116,24 @@ impl Db {
         }
     }
 
+    /// Records `fingerprint` as that of the master key of every node of this database unless one is recorded,
+    /// and returns the recorded one: the caller's own when it is the first, or the one the other nodes use.
+    /// Two first starts at once both insert; one wins, and both read the winner's.
+    pub async fn agree_on_key(&self, fingerprint: &str, now: i64) -> Result<String, sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO key_fingerprints (name, fingerprint, recorded_at) VALUES ('session', $1, $2) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(fingerprint)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        let (recorded,): (String,) = sqlx::query_as("SELECT fingerprint FROM key_fingerprints WHERE name = 'session'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(recorded)
+    }
+
     /// A round trip to the database, for the health check.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
@@ -118,12 +148,61 @@ pub fn code<T: app::domain::codes::Code>(column: &'static str, text: &str) -> Re
 
 /// SQLite creates the file (`mode=rwc`) but not the folder it sits in.
 fn ensure_sqlite_folder(url: &str) {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return;
-    }
-    if let Some(parent) = std::path::Path::new(path).parent() {
+    if let Some(parent) = sqlite_path(url).as_deref().and_then(std::path::Path::parent) {
         let _ = std::fs::create_dir_all(parent);
     }
+}
+
+/// The file of a SQLite URL; `None` for an in-memory database.
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// An exclusive `flock` on `<database file>.lock`, held from before the first connection to the end of the
+/// seeding: every process on the machine that opens the file goes through it one at a time. The lock file stays
+/// (deleting it would let a process lock a file another has just replaced); the lock goes with the file handle,
+/// so a process that dies holding it holds it no longer.
+struct StartLock(#[allow(dead_code)] std::fs::File);
+
+impl StartLock {
+    async fn take(database: &std::path::Path) -> std::io::Result<StartLock> {
+        let mut name = database.as_os_str().to_owned();
+        name.push(".lock");
+        let path = std::path::PathBuf::from(name);
+        // Waiting for the lock blocks a thread: not one of the runtime's, which the holder may need to finish.
+        tokio::task::spawn_blocking(move || {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)?;
+            lock_exclusive(&file)?;
+            Ok(StartLock(file))
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+}
+
+#[cfg(unix)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: `flock` on a descriptor this function borrows, open for as long as the call.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(());
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }

@@ -132,6 +132,117 @@ where
     })
 }
 
+/// How old a leftover of another process must be before a starting process removes it (see
+/// [`ProcessStaging::create`]).
+pub const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// This process's own staging folder, `<root>/<random id>`: processes sharing a data folder (nodes on a shared
+/// disk, or two processes on one machine) never touch each other's uploads. Held locked (`flock` on the folder
+/// itself) while the process lives; removed when this is dropped (a clean shutdown).
+#[derive(Debug)]
+pub struct ProcessStaging {
+    path: PathBuf,
+    _lock: std::fs::File,
+}
+
+impl ProcessStaging {
+    /// Creates this process's folder under `root`, after removing the leftovers of processes that are gone:
+    /// a folder is removed only when no process holds its lock (a lock ends with its process, even under
+    /// `kill -9`) AND nothing was created or deleted in it for `leftover_age`. Either alone would be safe on one
+    /// machine; both together are safe on a shared disk whose locks other machines do not see: a staging file
+    /// lives only as long as its upload request (the request's timeouts end it within minutes), so a folder that
+    /// has not changed for a day holds no upload in flight, and a live process whose idle folder goes
+    /// recreates it with its next upload. Loose files directly under `root` (written by versions before the
+    /// per-process folders, still running during a rolling upgrade) are removed by the same age rule.
+    pub fn create(root: &Path, leftover_age: std::time::Duration) -> io::Result<ProcessStaging> {
+        crate::keys::private_dir(root)?;
+        let removed = remove_leftovers(root, leftover_age);
+        if removed > 0 {
+            tracing::info!(removed, "removed staging leftovers of processes that are gone");
+        }
+        let path = root.join(crate::auth::random::id());
+        std::fs::create_dir(&path)?;
+        crate::keys::private_dir(&path)?;
+        let lock = std::fs::File::open(&path)?;
+        match try_lock(&lock) {
+            Ok(true) => {}
+            Ok(false) => return Err(io::Error::other("a new staging folder was locked by another process")),
+            // A file system without locks: the age rule alone keeps the others' folders.
+            Err(e) => tracing::warn!(error = %e, "the staging folder could not be locked"),
+        }
+        Ok(ProcessStaging { path, _lock: lock })
+    }
+
+    /// The folder this process's uploads are received into.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for ProcessStaging {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.path) {
+            if e.kind() != io::ErrorKind::NotFound {
+                tracing::warn!(path = %self.path.display(), error = %e, "the staging folder could not be removed");
+            }
+        }
+    }
+}
+
+/// Removes what no process can still be using under `root` (see [`ProcessStaging::create`]); returns how many
+/// entries it removed.
+fn remove_leftovers(root: &Path, leftover_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return 0;
+    };
+    let old_enough = |meta: &std::fs::Metadata| {
+        meta.modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age >= leftover_age)
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !old_enough(&meta) {
+            continue;
+        }
+        let gone = if meta.is_dir() {
+            // Where locks do not work, the age rule alone decides.
+            let free = std::fs::File::open(&path).is_ok_and(|folder| try_lock(&folder).unwrap_or(true));
+            free && std::fs::remove_dir_all(&path).is_ok()
+        } else {
+            std::fs::remove_file(&path).is_ok()
+        };
+        removed += usize::from(gone);
+    }
+    removed
+}
+
+/// An exclusive `flock` without waiting: `false` when another open file holds it.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `flock` on a descriptor this function borrows, open for as long as the call.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let error = io::Error::last_os_error();
+    if error.kind() == io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(error)
+    }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> io::Result<bool> {
+    Ok(true)
+}
+
 /// A file with a generated name in a staging folder, deleted on drop unless kept.
 #[derive(Debug)]
 pub(crate) struct TempFile {
@@ -282,6 +393,43 @@ mod tests {
         let result = receive_stream(stream::iter(chunks(&[b""])), dir.path(), 1000).await;
         assert!(matches!(result, Err(ReceiveError::Empty)), "{result:?}");
         assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn each_process_has_its_own_folder_and_removes_it_at_shutdown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("staging");
+        let first = ProcessStaging::create(&root, LEFTOVER_AGE).expect("first");
+        let in_flight = first.path().join("upload-x.part");
+        std::fs::write(&in_flight, b"half an upload").unwrap();
+        // Even a second process that treats everything as old leaves a folder whose process lives.
+        let second = ProcessStaging::create(&root, std::time::Duration::ZERO).expect("second");
+        assert_ne!(first.path(), second.path());
+        assert!(in_flight.exists(), "another process's upload in flight is kept");
+        let first_path = first.path().to_owned();
+        drop(first);
+        assert!(!first_path.exists(), "removed at shutdown");
+        assert!(second.path().exists());
+    }
+
+    #[test]
+    fn leftovers_of_dead_processes_go_once_old_and_recent_ones_stay() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("staging");
+        // What a process killed without its shutdown leaves: its folder, no longer locked.
+        let dead = root.join("0123456789abcdef0123456789abcdef");
+        std::fs::create_dir_all(&dead).unwrap();
+        std::fs::write(dead.join("upload-a.part"), b"x").unwrap();
+        // And a file of a version before the per-process folders.
+        let loose = root.join("upload-old-version.part");
+        std::fs::write(&loose, b"x").unwrap();
+        let live = ProcessStaging::create(&root, LEFTOVER_AGE).expect("live");
+        assert!(dead.exists() && loose.exists(), "nothing younger than a day is removed");
+        // Once old enough, the dead process's folder and the loose file go; the live one stays.
+        let another = ProcessStaging::create(&root, std::time::Duration::ZERO).expect("another");
+        assert!(!dead.exists() && !loose.exists());
+        assert!(live.path().exists() && another.path().exists());
+        assert_eq!(entries(&root).len(), 2);
     }
 
     #[tokio::test]

@@ -553,9 +553,10 @@ async fn every_bad_token_is_refused_and_changes_nothing() {
     app.stop().await;
 }
 
-/// A second server process on the same database, with the same AFIS configuration.
+/// A second server process on the same database, with the same AFIS configuration (and the same data folder, so
+/// the same session key: a process with another refuses to start).
 async fn second_process(app: &TestApp, afis: &Afis) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let data = app.dir.path().join("second");
+    let data = app.dir.path().join("data");
     let mut vars: Vec<(String, String)> = afis.settings().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     vars.extend([
         ("SMTP_URL".to_owned(), format!("smtp://127.0.0.1:{}", mail_sink().port)),

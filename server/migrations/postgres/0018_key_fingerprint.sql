@@ -1,0 +1,1 @@
+../sqlite/0018_key_fingerprint.sql
