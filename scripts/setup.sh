@@ -3,10 +3,11 @@
 #   scripts/setup.sh run    what `make run` needs: the wasm32 target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
 #   scripts/setup.sh test   also PostgreSQL, Chromium, poppler and zbar (to read the printed form and its QR code),
 #                           sqlite3 (the browser tests move an appointment into the past), the end2end npm
-#                           packages, aiosmtpd (PyPI) and the fuzzing tools below
+#                           packages, aiosmtpd (PyPI), the fuzzing tools below, nginx (the cluster's balancer)
+#                           and s3s-fs (crates.io: the S3 server of the tests, scripts/test-s3.sh)
 #   scripts/setup.sh fuzz   schemathesis and cryptography (PyPI) in a virtual environment under .tools/venv, for
 #                           the schema-driven run against the AFIS link (scripts/schemathesis.sh)
-#   scripts/setup.sh bench  also wrk
+#   scripts/setup.sh bench  also wrk, nginx and s3s-fs (the cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ CARGO_LEPTOS_VERSION=0.3.10
 SCHEMATHESIS_VERSION=4.32.5
 CRYPTOGRAPHY_VERSION=50.0.2
 BINARYEN_VERSION=132
+# 0.14.1 is the newest s3s-fs that builds with rustc 1.95 (0.15 and later need 1.96).
+S3S_FS_VERSION=0.14.1
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 apt_install() {
@@ -65,6 +68,14 @@ python_packages() {
   fi
 }
 
+s3_server() {
+  # The S3 server the tests and the cluster use (scripts/test-s3.sh): checks SigV4 signatures, keeps objects as files.
+  if ! s3s-fs --version 2>/dev/null | grep -q " $S3S_FS_VERSION\$"; then
+    say "cargo: installing s3s-fs $S3S_FS_VERSION (the tests' S3 server; a few minutes, once)"
+    cargo install s3s-fs --version "$S3S_FS_VERSION" --features binary --locked
+  fi
+}
+
 fuzz_tools() {
   # Its own virtual environment: schemathesis brings many packages, none of which the system Python needs.
   if ! .tools/venv/bin/schemathesis --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$" \
@@ -80,8 +91,8 @@ fuzz_tools() {
 
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
-  test)  apt_install brotli gzip postgresql chromium curl openssl poppler-utils zbar-tools sqlite3; rust_tools; end2end_packages; python_packages; fuzz_tools ;;
+  test)  apt_install brotli gzip postgresql chromium curl openssl poppler-utils zbar-tools sqlite3 nginx; rust_tools; end2end_packages; python_packages; fuzz_tools; s3_server ;;
   fuzz)  apt_install curl; fuzz_tools ;;
-  bench) apt_install brotli gzip postgresql chromium curl wrk; rust_tools; end2end_packages; python_packages ;;
+  bench) apt_install brotli gzip postgresql chromium curl wrk nginx; rust_tools; end2end_packages; python_packages; s3_server ;;
   *) echo "usage: $0 run|test|bench|fuzz" >&2; exit 2 ;;
 esac

@@ -53,6 +53,9 @@ pub struct Config {
     pub outbox_lease_secs: i64,
     /// The first pause after a failed delivery (`OUTBOX_RETRY_SECS`); it doubles each time, up to an hour.
     pub outbox_retry_secs: i64,
+    /// How long an upload may take between recording its object's key and writing its row, before the object
+    /// sweep counts the object as orphaned (`UPLOAD_SWEEP_GRACE_SECS`).
+    pub upload_sweep_grace_secs: i64,
     /// Base64 of at least 32 bytes; without it a key is generated into `data_dir/keys/`.
     pub session_key: Option<SecretString>,
     pub max_body_bytes: usize,
@@ -229,6 +232,7 @@ impl Config {
             }
         };
         let outbox_lease_secs = seconds("OUTBOX_LEASE_SECS", 120)?;
+        let upload_sweep_grace_secs = seconds("UPLOAD_SWEEP_GRACE_SECS", 600)?;
         let outbox_retry_secs = seconds("OUTBOX_RETRY_SECS", 30)?;
         let trusted_proxies = get("TRUSTED_PROXIES").unwrap_or_default();
         let trusted_proxies =
@@ -268,6 +272,7 @@ impl Config {
             sms_gateway,
             outbox_worker,
             outbox_lease_secs,
+            upload_sweep_grace_secs,
             outbox_retry_secs,
             session_key: get("SESSION_SIGNING_KEY").map(Into::into),
             max_body_bytes,

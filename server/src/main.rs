@@ -55,6 +55,25 @@ async fn run() -> std::process::ExitCode {
             }
         };
     }
+    // `server sweep-objects [--grace-secs N]`: deletes the stored objects no scan points at, printing each.
+    if let Some(command) = server::documents::orphans::parse_command(&args) {
+        return match command {
+            Ok(grace) => match server::documents::orphans::command(&config, grace).await {
+                Ok(report) => {
+                    println!("{report}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    std::process::ExitCode::FAILURE
+                }
+            },
+            Err(usage) => {
+                eprintln!("{usage}");
+                std::process::ExitCode::from(2)
+            }
+        };
+    }
     if let Some(command) = server::admin::parse(&args) {
         return match command {
             Ok(command) => match server::admin::run(command, &config).await {

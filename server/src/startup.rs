@@ -69,6 +69,15 @@ pub enum StartError {
     Key(#[from] KeyError),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The master key differs from the one the database's other nodes use (its fingerprint, `keys::fingerprint`).
+    #[error(
+        "this node's session key ({which}) differs from the key the other nodes of this database use; every node \
+         of one database needs the same key: set SESSION_SIGNING_KEY on every node to the same value (a node that \
+         generated its key keeps it in DATA_DIR/keys/session.key). This node did not start and changed nothing."
+    )]
+    KeyMismatch { which: String },
+    #[error("could not compare the session key with the other nodes': {0}")]
+    KeyCheck(#[source] sqlx::Error),
     #[error("could not seal the TOTP seeds stored in clear: {0}")]
     Seeds(#[source] sqlx::Error),
     #[error("could not set up the mail server: {0}")]
@@ -116,6 +125,8 @@ pub struct Application {
     /// The listener that serves only `/metrics` (`METRICS_ADDR`), and its router.
     metrics: Option<(TcpListener, Router)>,
     pub state: AppState,
+    /// This process's staging folder, removed when the application is dropped or stops serving.
+    staging: crate::documents::staging::ProcessStaging,
 }
 
 impl Application {
@@ -133,6 +144,24 @@ impl Application {
             keys::load_or_generate(config.session_key.as_ref(), &config.data_dir.join("keys"), "session")?;
         let totp_seed_key = Arc::new(keys::derive(&session_key, keys::purpose::TOTP_SEED));
         let db = Db::connect(config.database_url.expose_secret()).await?;
+        // Every node of one database must hold the same master key: a code sent by one would fail on another,
+        // and so would its sessions. The first node records the key's fingerprint; another key is refused before
+        // anything is written with it (the TOTP seeds below).
+        let recorded = db
+            .agree_on_key(&keys::fingerprint(&session_key), crate::auth::now())
+            .await
+            .map_err(StartError::KeyCheck)?;
+        if recorded != keys::fingerprint(&session_key) {
+            let which = if config.session_key.is_some() {
+                "SESSION_SIGNING_KEY".to_owned()
+            } else {
+                format!(
+                    "generated into {} because SESSION_SIGNING_KEY is not set",
+                    config.data_dir.join("keys").join("session.key").display()
+                )
+            };
+            return Err(StartError::KeyMismatch { which });
+        }
         // TOTP seeds stored in clear by an older version are sealed once; afterwards this finds none.
         let sealed = crate::db::staff::seal_clear_seeds(&db, &totp_seed_key)
             .await
@@ -197,13 +226,16 @@ impl Application {
         });
         let store = DocumentStore::from_url(config.upload_store.as_deref().unwrap_or(""), &config.upload_dir)
             .map_err(|e| StartError::Store(e.to_string()))?;
-        // Files left half-received by a crash are of no use to anyone: the staging folder starts empty.
-        let staging_dir = config.data_dir.join("staging");
-        let _ = std::fs::remove_dir_all(&staging_dir);
-        keys::private_dir(&staging_dir).map_err(|source| StartError::Folder {
-            path: staging_dir.display().to_string(),
-            source,
-        })?;
+        // A staging folder of this process's own, removed at shutdown; what dead processes left is removed once
+        // no process can be using it (see `ProcessStaging::create`). Others sharing the data folder keep theirs.
+        let staging_root = config.data_dir.join("staging");
+        let staging =
+            crate::documents::staging::ProcessStaging::create(&staging_root, crate::documents::staging::LEFTOVER_AGE)
+                .map_err(|source| StartError::Folder {
+                path: staging_root.display().to_string(),
+                source,
+            })?;
+        let staging_dir = staging.path().to_owned();
         let bookings: Bookings = Arc::new(CitizenBookings { db: db.clone() });
         let store = Arc::new(store);
         let staff = crate::staff::StaffState {
@@ -230,6 +262,11 @@ impl Application {
         });
         sweep::spawn(db.clone());
         crate::auth::sweep::spawn(db.clone());
+        crate::documents::orphans::spawn(
+            db.clone(),
+            store.clone(),
+            std::time::Duration::from_secs(config.upload_sweep_grace_secs.unsigned_abs()),
+        );
         // The seal of the flash cookie (a refused form's state), for server functions and the upload route.
         let flash: app::api::ports::Flash = Arc::new(crate::http::cookies::SealedFlash::new(&session_key));
         let uploads = Arc::new(Uploads {
@@ -262,6 +299,7 @@ impl Application {
             router,
             metrics,
             state,
+            staging,
         })
     }
 
@@ -306,6 +344,8 @@ impl Application {
         if let Some(metrics) = metrics {
             metrics.await.map_err(std::io::Error::other)??;
         }
+        // The requests are over: nothing is received into the staging folder any more.
+        drop(self.staging);
         served
     }
 }

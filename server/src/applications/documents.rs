@@ -8,11 +8,12 @@
 use crate::{
     auth::{now, tokens::SessionTokens},
     db::{
-        applications::{self, StoredDocument},
+        applications::{self, DocumentPut, StoredDocument},
         Db,
     },
     documents::{
         inspect::{Inspector, Refusal as Inspection},
+        orphans,
         staging::{self, ReceiveError},
         store::DocumentStore,
         MAX_UPLOAD_BYTES,
@@ -101,6 +102,15 @@ fn refusal_of_inspection(error: &Inspection) -> Option<Refusal> {
     }
 }
 
+/// Reads what is left of the body (bounded by the route's body limit), so that the sender gets the answer rather
+/// than a reset connection: a browser would show a network error, and a balancer still sending the body would
+/// answer 502 and count the node as failing.
+async fn drain(multipart: &mut Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
 /// What went wrong with one upload.
 enum Outcome {
     Stored(DocumentInfo),
@@ -120,6 +130,7 @@ pub async fn upload(
 ) -> Response {
     let html = wants_html(&headers);
     let Some(account) = uploads.account(&headers).await else {
+        drain(&mut multipart).await;
         return if html {
             see_other(SIGN_IN_PAGE)
         } else {
@@ -130,10 +141,12 @@ pub async fn upload(
         Ok(Some(view)) => view,
         Ok(None) => {
             super::port::note_scope_refusal(&uploads.db, &id, Some(&account), &client).await;
+            drain(&mut multipart).await;
             return StatusCode::NOT_FOUND.into_response();
         }
         Err(error) => {
             tracing::error!(%error, "could not read the application");
+            drain(&mut multipart).await;
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
@@ -143,10 +156,7 @@ pub async fn upload(
     } else {
         receive_one(&uploads, &account, &view.id, view.kind.documents(), &mut multipart).await
     };
-    // Read what is left of the body, so that the browser gets the answer rather than a reset connection.
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        while let Ok(Some(_)) = field.chunk().await {}
-    }
+    drain(&mut multipart).await;
 
     let problem = match &outcome {
         Outcome::Stored(info) => {
@@ -243,7 +253,12 @@ async fn receive_one(
         }
     };
     let key = DocumentStore::new_key(id, document.code(), prepared.kind.extension());
+    // The intent first: a node killed between the object and its row leaves a key the object sweep finds.
+    if let Err(error) = orphans::intend_upload(&uploads.db, &key, now()).await {
+        return Outcome::Failed(error.to_string());
+    }
     if let Err(error) = uploads.store.put_file(&key, &prepared.path).await {
+        discard(uploads, &key).await;
         return Outcome::Failed(error.to_string());
     }
     let stored = StoredDocument {
@@ -252,11 +267,12 @@ async fn receive_one(
         bytes: prepared.bytes as i64,
     };
     match applications::put_document(&uploads.db, account, id, document, &stored, now()).await {
-        Ok(replaced) => {
-            // The row points at the new file now; the old one can go.
+        Ok(DocumentPut::Recorded { replaced }) => {
+            // The row points at the new file now; the old one can go (its intent was recorded with the row, so
+            // the object sweep deletes it if this does not get to).
             if let Some(old) = replaced {
-                if let Err(error) = uploads.store.delete(&old).await {
-                    tracing::warn!(%error, "could not delete a replaced scan");
+                if let Err(error) = orphans::remove(&uploads.db, &uploads.store, &old).await {
+                    tracing::warn!(%error, "could not delete a replaced scan; the object sweep will");
                 }
             }
             Outcome::Stored(DocumentInfo {
@@ -265,13 +281,24 @@ async fn receive_one(
                 bytes: stored.bytes,
             })
         }
+        Ok(DocumentPut::IntentGone) => {
+            discard(uploads, &key).await;
+            Outcome::Failed("the upload outlasted the object sweep's grace period".to_owned())
+        }
         Err(error) => {
-            let _ = uploads.store.delete(&key).await;
+            discard(uploads, &key).await;
             match error {
                 applications::StoreError::NotEditable => Outcome::NotEditable,
                 other => Outcome::Failed(other.to_string()),
             }
         }
+    }
+}
+
+/// Deletes the object of an upload that will not be recorded; what this cannot do, the object sweep does.
+async fn discard(uploads: &Uploads, key: &str) {
+    if let Err(error) = orphans::discard(&uploads.db, &uploads.store, key).await {
+        tracing::warn!(%error, "could not delete the object of a failed upload; the object sweep will");
     }
 }
 

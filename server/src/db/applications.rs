@@ -656,7 +656,20 @@ pub async fn document(
     .transpose()
 }
 
-/// Records `stored` as the current scan of `document`; returns the key of the file it replaces, to delete.
+/// What [`put_document`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentPut {
+    /// The scan is recorded. The key of the file it replaced, if any, is recorded as a `replaced` intent in the
+    /// same transaction: delete its object and then the intent (`documents::orphans::remove`).
+    Recorded { replaced: Option<String> },
+    /// Nothing was written: the upload's intent is no longer there (the object sweep claimed it after its grace
+    /// period), so its object may be gone. The upload failed.
+    IntentGone,
+}
+
+/// Records `stored` as the current scan of `document`, in one transaction that also removes the upload's intent
+/// (`object_intents`, recorded before the object was put) and records the replaced file's key as an intent, so
+/// that a crash at any point leaves every object either pointed at by a row or named by an intent.
 pub async fn put_document(
     db: &Db,
     account: &str,
@@ -664,10 +677,19 @@ pub async fn put_document(
     document: Document,
     stored: &StoredDocument,
     now: i64,
-) -> Result<Option<String>, StoreError> {
+) -> Result<DocumentPut, StoreError> {
     let mut tx = db.pool.begin().await?;
     if !lock(&mut tx, account, id, now).await?.editable() {
         return Err(StoreError::NotEditable);
+    }
+    // Exactly one of this and the sweep's claim (which turns the intent into a 'discard') removes the intent.
+    let claimed = sqlx::query("DELETE FROM object_intents WHERE object_key = $1 AND reason = 'upload'")
+        .bind(&stored.object_key)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if claimed != 1 {
+        return Ok(DocumentPut::IntentGone);
     }
     let old: Option<(String,)> =
         sqlx::query_as("SELECT object_key FROM documents WHERE application_id = $1 AND kind = $2")
@@ -689,13 +711,25 @@ pub async fn put_document(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if let Some((old,)) = &old {
+        sqlx::query(
+            "INSERT INTO object_intents (object_key, reason, created_at) VALUES ($1, 'replaced', $2) \
+             ON CONFLICT (object_key) DO UPDATE SET reason = 'replaced'",
+        )
+        .bind(old)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(old.map(|(k,)| k))
+    Ok(DocumentPut::Recorded {
+        replaced: old.map(|(k,)| k),
+    })
 }
 
 /// The areas directly under `parent`, or the provinces; the `parent` index keeps even a district's villages fast.

@@ -1,7 +1,11 @@
 //! Where documents are kept: a local folder by default, an S3-compatible bucket by configuration (`object_store`).
 //!
-//! Files are streamed in parts, one part in memory at a time; an upload that fails (or is dropped half-way) is
-//! aborted, so no partial object is ever visible, and the parts already sent are discarded.
+//! An object is there whole or not at all. The local folder receives a file in small parts into a temporary file
+//! that is renamed into place when complete (and deleted if the upload fails or is dropped half-way). An S3 bucket
+//! receives a scan (at most 10 MiB) as ONE `PutObject`, which S3 stores atomically: no multipart upload, so a
+//! process killed half-way leaves no invisible parts behind. The memory this takes is bounded by upload permits.
+//! What a crash can still leave, an object that no document row points at, is found by the object sweep
+//! ([`super::orphans`]).
 
 use std::{fmt, io, path::Path, sync::Arc};
 
@@ -15,8 +19,8 @@ use tokio::{io::AsyncReadExt, sync::Semaphore};
 
 /// Parts sent to a local folder: small, nothing requires more.
 const LOCAL_PART: usize = 256 * 1024;
-/// Parts sent to S3: 5 MiB, the smallest S3 accepts (but for the last).
-const S3_PART: usize = 5 * 1024 * 1024;
+/// S3 uploads at a time: each holds its whole file (a scan, at most 10 MiB) in memory while it is sent.
+const S3_UPLOADS: usize = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,13 +59,22 @@ impl fmt::Debug for Download {
     }
 }
 
+/// How a file is sent to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sending {
+    /// In parts of this many bytes, one in memory at a time, into an upload that is completed or aborted (the
+    /// local folder: a temporary file renamed into place).
+    Parts(usize),
+    /// Whole, in one request (S3's `PutObject`: atomic).
+    Whole,
+}
+
 /// The document store. Cheap to clone; clones share the store and its upload permits.
 #[derive(Debug, Clone)]
 pub struct DocumentStore {
     inner: Arc<dyn ObjectStore>,
-    /// The size of the parts a file is sent in; one part per upload is in memory at a time.
-    part_size: usize,
-    /// Bounds the memory uploads take: at most this many uploads × `part_size`.
+    sending: Sending,
+    /// Bounds the memory uploads take: at most this many uploads × a part (or a whole file, for S3).
     uploads: Arc<Semaphore>,
     /// For the log: where documents go.
     description: String,
@@ -106,7 +119,12 @@ impl DocumentStore {
         if bucket.is_empty() {
             return Err(StoreError::Config(format!("{url}: no bucket")));
         }
-        let s3 = AmazonS3Builder::from_env()
+        DocumentStore::s3(AmazonS3Builder::from_env(), url, bucket, prefix)
+    }
+
+    /// The bucket `bucket` (under `prefix`) of the S3 service `builder` describes; `url` names it in errors.
+    fn s3(builder: AmazonS3Builder, url: &str, bucket: &str, prefix: &str) -> Result<DocumentStore, StoreError> {
+        let s3 = builder
             .with_bucket_name(bucket)
             .build()
             .map_err(|e| StoreError::Config(format!("{url}: {e}")))?;
@@ -117,16 +135,16 @@ impl DocumentStore {
             let prefix = Location::parse(prefix).map_err(|e| StoreError::Config(format!("{url}: {e}")))?;
             Arc::new(PrefixStore::new(s3, prefix))
         };
-        // One upload at a time: each holds a 5 MiB part in memory.
-        Ok(DocumentStore::with_store(
+        Ok(DocumentStore {
             inner,
-            S3_PART,
-            1,
-            format!("s3://{bucket}/{prefix}"),
-        ))
+            sending: Sending::Whole,
+            uploads: Arc::new(Semaphore::new(S3_UPLOADS)),
+            description: format!("s3://{bucket}/{prefix}"),
+        })
     }
 
-    /// Any `object_store` store; `uploads` at a time, each holding up to `part_size` bytes in memory.
+    /// Any `object_store` store, sent to in parts: `uploads` at a time, each holding up to `part_size` bytes in
+    /// memory. The store must make a multipart upload visible only when it is completed.
     pub fn with_store(
         inner: Arc<dyn ObjectStore>,
         part_size: usize,
@@ -135,7 +153,7 @@ impl DocumentStore {
     ) -> DocumentStore {
         DocumentStore {
             inner,
-            part_size: part_size.max(1),
+            sending: Sending::Parts(part_size.max(1)),
             uploads: Arc::new(Semaphore::new(uploads.max(1))),
             description,
         }
@@ -170,7 +188,8 @@ impl DocumentStore {
         format!("applications/{application}/{kind}-{}.{ext}", crate::auth::random::id())
     }
 
-    /// Store the file at `path` under `key`, replacing any object there; the number of bytes stored.
+    /// Store the file at `path` under `key`, replacing any object there; the number of bytes stored. The object
+    /// is there whole or not at all, whatever happens (an error, the future dropped half-way).
     pub async fn put_file(&self, key: &str, path: &Path) -> Result<u64, StoreError> {
         let location = location(key)?;
         let _permit = self
@@ -178,9 +197,18 @@ impl DocumentStore {
             .acquire()
             .await
             .map_err(|_| StoreError::Config("the store's upload permits are closed".to_owned()))?;
+        let part_size = match self.sending {
+            Sending::Parts(size) => size,
+            Sending::Whole => {
+                let content = tokio::fs::read(path).await?;
+                let bytes = content.len() as u64;
+                self.inner.put(&location, PutPayload::from(content)).await?;
+                return Ok(bytes);
+            }
+        };
         let mut file = tokio::fs::File::open(path).await?;
         let mut upload = AbortOnDrop(Some(self.inner.put_multipart(&location).await?));
-        let sent = send_parts(&mut file, upload.get(), self.part_size).await;
+        let sent = send_parts(&mut file, upload.get(), part_size).await;
         let mut upload = upload.disarm();
         match sent {
             Ok(bytes) => match upload.complete().await {
@@ -203,6 +231,24 @@ impl DocumentStore {
         let size = result.meta.size;
         let stream = result.into_stream().map_err(StoreError::from).boxed();
         Ok(Download { size, stream })
+    }
+
+    /// The keys of the objects stored under `prefix` (a folder such as `applications/<id>`), sorted.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let prefix = prefix.trim_matches('/');
+        let prefix = if prefix.is_empty() {
+            None
+        } else {
+            Some(location(prefix)?)
+        };
+        let mut keys: Vec<String> = self
+            .inner
+            .list(prefix.as_ref())
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await?;
+        keys.sort();
+        Ok(keys)
     }
 
     /// Delete the document stored under `key`; deleting what is not there is no error.
@@ -251,8 +297,8 @@ async fn abort(mut upload: Box<dyn MultipartUpload>, location: &Location) {
     }
 }
 
-/// Aborts the upload if the future storing it is dropped half-way (the client went away). The local store
-/// deletes its temporary file by itself; S3 would keep the parts sent so far, unseen but stored.
+/// Aborts the upload if the future storing it is dropped half-way (the client went away): the local store's
+/// temporary file is deleted.
 struct AbortOnDrop(Option<Box<dyn MultipartUpload>>);
 
 impl AbortOnDrop {
@@ -364,6 +410,106 @@ mod tests {
         let result = store.put_file(&key, &dir.path().join("missing")).await;
         assert!(matches!(result, Err(StoreError::Io(_))), "{result:?}");
         assert!(files_under(&documents).is_empty());
+    }
+
+    /// A store under a fresh prefix of the tests' S3 server (`scripts/test-s3.sh start`), when its variables are
+    /// set (`make test` sets them); the same bucket with `secret` as the secret key when one is given.
+    fn test_s3(secret: Option<&str>) -> Option<DocumentStore> {
+        let (Ok(_), Ok(bucket)) = (std::env::var("AWS_ENDPOINT"), std::env::var("S3_BUCKET")) else {
+            eprintln!("AWS_ENDPOINT and S3_BUCKET are not set: no S3 server to test against (scripts/test-s3.sh)");
+            return None;
+        };
+        let prefix = format!("unit-{}", crate::auth::random::id());
+        let mut builder = AmazonS3Builder::from_env();
+        if let Some(secret) = secret {
+            builder = builder.with_secret_access_key(secret);
+        }
+        Some(DocumentStore::s3(builder, "s3://test", &bucket, &prefix).expect("the S3 store"))
+    }
+
+    #[tokio::test]
+    async fn s3_put_get_list_delete_round_trip() {
+        let Some(store) = test_s3(None) else { return };
+        assert!(store.description().starts_with("s3://"), "{}", store.description());
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A full-size scan, sent as one object.
+        let content: Vec<u8> = (0..crate::documents::MAX_UPLOAD_BYTES as usize)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let source = dir.path().join("prepared.pdf");
+        std::fs::write(&source, &content).expect("write");
+        let key = DocumentStore::new_key("app-1", "kk", "pdf");
+
+        assert_eq!(
+            store.put_file(&key, &source).await.expect("stored"),
+            content.len() as u64
+        );
+        let download = store.get(&key).await.expect("found");
+        assert_eq!(download.size, content.len() as u64);
+        assert_eq!(read_all(download).await, content);
+        assert_eq!(store.list("applications").await.expect("listed"), vec![key.clone()]);
+
+        // Replacing the object under the same key leaves one object, the new one.
+        std::fs::write(&source, b"%PDF-1.4 small").expect("write");
+        assert_eq!(store.put_file(&key, &source).await.expect("replaced"), 14);
+        assert_eq!(read_all(store.get(&key).await.expect("found")).await, b"%PDF-1.4 small");
+        assert_eq!(store.list("").await.expect("listed"), vec![key.clone()]);
+
+        store.delete(&key).await.expect("deleted");
+        assert!(matches!(store.get(&key).await, Err(StoreError::NotFound)));
+        store.delete(&key).await.expect("deleting again is fine");
+        assert!(store.list("").await.expect("listed").is_empty());
+    }
+
+    #[tokio::test]
+    async fn s3_a_failed_put_leaves_no_object() {
+        let Some(store) = test_s3(None) else { return };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = DocumentStore::new_key("app-1", "kk", "jpg");
+
+        // The server checks signatures: a request signed with the wrong secret is refused and stores nothing.
+        let source = dir.path().join("prepared.jpg");
+        std::fs::write(&source, vec![7u8; 300_000]).expect("write");
+        let wrong = test_s3(Some("not-the-secret")).expect("the S3 store");
+        let result = wrong.put_file(&key, &source).await;
+        assert!(matches!(result, Err(StoreError::Backend(_))), "{result:?}");
+        assert!(matches!(wrong.get(&key).await, Err(StoreError::Backend(_))));
+
+        // A source that cannot be read: nothing is sent.
+        let unreadable = dir.path().join("a-directory");
+        std::fs::create_dir(&unreadable).expect("mkdir");
+        assert!(matches!(
+            store.put_file(&key, &unreadable).await,
+            Err(StoreError::Io(_))
+        ));
+        assert!(matches!(
+            store.put_file(&key, &dir.path().join("missing")).await,
+            Err(StoreError::Io(_))
+        ));
+
+        // A put dropped at any point (the client went away): the object is there whole or not at all.
+        let content: Vec<u8> = (0..(6 * 1024 * 1024)).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&source, &content).expect("write");
+        for round in 0..5 {
+            let key = DocumentStore::new_key("app-2", "kk", "jpg");
+            let (store2, source2, key2) = (store.clone(), source.clone(), key.clone());
+            let put = tokio::spawn(async move { store2.put_file(&key2, &source2).await });
+            for _ in 0..round * 20 {
+                tokio::task::yield_now().await;
+            }
+            put.abort();
+            let _ = put.await;
+            match store.get(&key).await {
+                Ok(download) => assert_eq!(read_all(download).await, content, "round {round}"),
+                Err(StoreError::NotFound) => {}
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+        for key in store.list("").await.expect("listed") {
+            assert!(key.starts_with("applications/app-2/"), "{key}");
+            store.delete(&key).await.expect("deleted");
+        }
+        assert!(store.list("").await.expect("listed").is_empty());
     }
 
     #[tokio::test]

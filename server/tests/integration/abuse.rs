@@ -26,7 +26,7 @@ fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     }
     let mut found = Vec::new();
     let data = app.dir.path().join("data");
-    under(&data.join("uploads"), &mut found);
+    under(&crate::helpers::stored_objects_folder(app.dir.path()), &mut found);
     under(&data.join("staging"), &mut found);
     found
 }

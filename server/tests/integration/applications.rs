@@ -122,7 +122,7 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     let data = app.dir.path().join("data");
-    let mut files = files_under(&data.join("uploads"));
+    let mut files = files_under(&crate::helpers::stored_objects_folder(app.dir.path()));
     files.extend(files_under(&data.join("staging")));
     files
 }
