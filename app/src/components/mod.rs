@@ -4,3 +4,4 @@ pub mod answers;
 pub mod form;
 pub mod language_switch;
 pub mod layout;
+pub mod title;

@@ -2,6 +2,7 @@
 //! Without a live session it sends the browser to the sign-in page, except right after "sign out on every device",
 //! when it says that this is done: in place with JavaScript, at `/akun?keluar=semua` without.
 
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         applications::{application_page, my_applications, NEW_APPLICATION_PAGE},
@@ -11,7 +12,6 @@ use crate::{
     pages::application::{kind_name, status_name},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 #[component]
@@ -37,7 +37,7 @@ pub fn AccountPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t().page_title/>
+        <PageTitle text=move || t().page_title/>
         <div class="container">
             <Suspense>
                 {move || Suspend::new(async move {

@@ -1,19 +1,19 @@
 //! The landing page: the two services of the seed documents, their requirements and steps in plain words, the
 //! 14-working-day promise and that it is free.
 
+use crate::components::title::PageTitle;
 use crate::{
     api::auth::ACCOUNT_PAGE,
     i18n::{use_i18n, Service, Texts},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || &i18n.t().home;
     view! {
-        <Title text=move || t().page_title/>
+        <PageTitle text=move || t().page_title/>
         <div class="container">
             <h1>{move || t().heading}</h1>
             <p class="lead">{move || t().lead}</p>

@@ -1,8 +1,8 @@
 //! The page for an address that does not exist, answered with status 404.
 
+use crate::components::title::PageTitle;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -13,7 +13,7 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || &i18n.t().not_found;
     view! {
-        <Title text=move || t().page_title/>
+        <PageTitle text=move || t().page_title/>
         <div class="container">
             <h1>{move || t().heading}</h1>
             <p>{move || t().body}</p>

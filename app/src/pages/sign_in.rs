@@ -1,5 +1,6 @@
 //! Signing in: the identifier page (`/masuk`), then the code page (`/masuk/kode`).
 
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         auth::{RequestCode, VerifyCode, SIGN_IN_PAGE},
@@ -9,7 +10,6 @@ use crate::{
     i18n::use_i18n,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -20,7 +20,7 @@ pub fn SignInPage() -> impl IntoView {
     let problems = form_problems(action.value().into(), flash.problems.clone());
     let title = form_title(problems, |t| t.sign_in.page_title);
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="container narrow">
             <ErrorSummary problems/>
             <h1>{move || t().heading}</h1>
@@ -49,7 +49,7 @@ pub fn CodePage() -> impl IntoView {
     let problems = form_problems(action.value().into(), flash.problems.clone());
     let title = form_title(problems, |t| t.sign_in.code_page_title);
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="container narrow">
             <ErrorSummary problems/>
             <h1>{move || t().code_heading}</h1>

@@ -5,6 +5,7 @@
 //! links change the page in place, and the places left are read again every 30 seconds and after each attempt.
 
 use super::{failure_view, status_name};
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         applications::application_page,
@@ -24,7 +25,6 @@ use crate::{
     i18n::use_i18n,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// How often the places left are read again while the page is open (with JavaScript).
@@ -77,7 +77,7 @@ pub fn AppointmentPage() -> impl IntoView {
     // The time chosen (`day time`), kept across the refreshes that draw the form anew.
     let chosen = RwSignal::new(String::new());
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         // Outside the refreshing part: it takes the focus when problems appear, not at every refresh.
         <div class="container narrow"><ErrorSummary problems/></div>
         <Transition>

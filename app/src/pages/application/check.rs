@@ -2,6 +2,7 @@
 //! confirmation with the registration number and what happens next).
 
 use super::{kind_name, section_name, status_name, ApplicationLoader};
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         applications::{application_page, document_url, section_page, ApplicationView, SubmitApplication},
@@ -20,7 +21,6 @@ use crate::{
     i18n::use_i18n,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn CheckPage() -> impl IntoView {
@@ -81,7 +81,7 @@ fn check(app: ApplicationView) -> AnyView {
         (a.id.clone(), a.kind, a.status, a.reference.clone())
     };
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="container narrow">
             <p><a class="back-link" href=application_page(&id)>{move || t().back_to_tasks}</a></p>
             <ErrorSummary problems/>
@@ -117,7 +117,7 @@ fn confirmation(app: ApplicationView) -> AnyView {
     let t = move || &i18n.t().application;
     let reference = app.reference.clone().unwrap_or_default();
     view! {
-        <Title text=move || t().done_title/>
+        <PageTitle text=move || t().done_title/>
         <div class="container narrow">
             <div class="panel">
                 <h1 class="panel__title">{move || t().done_heading}</h1>

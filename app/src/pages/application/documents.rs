@@ -3,6 +3,7 @@
 //! in the browser first, and a progress bar shows the upload.
 
 use super::section_name;
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         applications::{application_page, document_url, upload_url, ApplicationView},
@@ -14,7 +15,6 @@ use crate::{
     i18n::use_i18n,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 pub fn documents(app: ApplicationView) -> AnyView {
     let i18n = use_i18n();
@@ -39,7 +39,7 @@ pub fn documents(app: ApplicationView) -> AnyView {
         .map(|d| view! { <DocumentForm id=app.id.clone() document=*d stored problems editable/> })
         .collect_view();
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="container narrow">
             <p><a class="back-link" href=back>{move || t().back_to_tasks}</a></p>
             <ErrorSummary problems=problems.into()/>

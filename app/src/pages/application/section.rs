@@ -2,6 +2,7 @@
 //! the section and saves it, then sends the applicant on to the next section not yet done.
 
 use super::{documents::documents, section_name, ApplicationLoader};
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         applications::{application_page, list_areas, ApplicationView, Area, SaveSection},
@@ -20,7 +21,6 @@ use crate::{
     pages::not_found::NotFound,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -69,7 +69,7 @@ fn SectionForm(app: ApplicationView, section: Section) -> impl IntoView {
     let back = application_page(&app.id);
     let editable = app.status.editable();
     view! {
-        <Title text=page_title/>
+        <PageTitle text=page_title/>
         <div class="container narrow">
             <p><a class="back-link" href=back>{move || t().back_to_tasks}</a></p>
             <ErrorSummary problems/>

@@ -1,5 +1,6 @@
 //! `/permohonan/baru`: which card the applicant asks for.
 
+use crate::components::title::PageTitle;
 use crate::{
     api::{
         applications::StartApplication,
@@ -11,7 +12,6 @@ use crate::{
     i18n::use_i18n,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 #[component]
@@ -38,7 +38,7 @@ pub fn StartPage() -> impl IntoView {
     // Only someone signed in can start an application.
     let account = Resource::new(|| (), |_| current_account());
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <Suspense>
             {move || Suspend::new(async move {
                 match account.await {

@@ -2,6 +2,7 @@
 //! the applicant continues, so closing the browser and signing in again resumes exactly there.
 
 use super::{kind_name, section_name, status_name, ApplicationLoader};
+use crate::components::title::PageTitle;
 use crate::{
     api::form::use_form_state,
     api::{
@@ -18,7 +19,6 @@ use crate::{
     i18n::{use_i18n, Application},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
@@ -120,7 +120,7 @@ fn tasks(app: ApplicationView) -> AnyView {
         }
     });
     view! {
-        <Title text=move || kind_name(i18n.t(), kind)/>
+        <PageTitle text=move || kind_name(i18n.t(), kind)/>
         <div class="container narrow">
             <h1>{move || kind_name(i18n.t(), kind)}</h1>
             <p>{move || t().status_label} ": " <strong>{move || status_name(i18n.t(), status)}</strong></p>
