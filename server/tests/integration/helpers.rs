@@ -75,6 +75,9 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
         ("METRICS_ADDR".into(), "127.0.0.1:0".into()),
     ]);
+    if let Some(store) = test_upload_store(dir.path()) {
+        vars.insert("UPLOAD_STORE".into(), store);
+    }
     for (k, v) in overrides {
         vars.insert((*k).into(), (*v).into());
     }
@@ -102,6 +105,31 @@ async fn start(dir: TempDir, database_url: String, overrides: &[(&str, &str)]) -
         metrics,
         shutdown: Some(tx),
         server: Some(server),
+    }
+}
+
+/// Where a test app whose folder is `dir` keeps its scans when the tests run with an S3 server
+/// (`eval "$(scripts/test-s3.sh start)"` exported: `AWS_ENDPOINT` and `S3_BUCKET`): `s3://$S3_BUCKET/<prefix>`,
+/// the prefix made from the folder's random name, so that each app has its own and a restart finds its objects.
+/// `None` without an S3 server: the local folder. A test that sets `UPLOAD_STORE` itself wins.
+pub fn test_upload_store(dir: &Path) -> Option<String> {
+    std::env::var("AWS_ENDPOINT").ok().filter(|e| !e.is_empty())?;
+    let bucket = std::env::var("S3_BUCKET").ok().filter(|b| !b.is_empty())?;
+    let name = dir.file_name()?.to_string_lossy();
+    let prefix: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+    Some(format!("s3://{bucket}/test-{prefix}"))
+}
+
+/// The folder on this machine where a test app whose folder is `dir` keeps its scans: `dir/data/uploads`, or
+/// with the S3 server of the tests, its prefix in the bucket's folder (`$S3_DATA`, s3s-fs keeps object K as the
+/// file `$S3_DATA/K`).
+pub fn stored_objects_folder(dir: &Path) -> std::path::PathBuf {
+    match (test_upload_store(dir), std::env::var("S3_DATA")) {
+        (Some(url), Ok(data)) => {
+            let prefix = url.rsplit_once('/').map_or("", |(_, prefix)| prefix);
+            Path::new(&data).join(prefix)
+        }
+        _ => dir.join("data").join("uploads"),
     }
 }
 
@@ -624,4 +652,47 @@ pub async fn count(db: &server::db::Db, sql: &str, id: &str) -> i64 {
 pub async fn count_all(db: &server::db::Db, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
     n
+}
+
+/// Starts a portal node on `database_url` (any database, shared with other nodes or not), its data folder
+/// `dir/data` unless the overrides name another `DATA_DIR`, with these settings on top of the test defaults; the
+/// error when it refuses to start. The node is stopped like any other (`TestApp::stop`).
+pub async fn try_start_node(
+    dir: TempDir,
+    database_url: &str,
+    overrides: &[(&str, &str)],
+) -> Result<TestApp, server::startup::StartError> {
+    let site = dir.path().join("site");
+    write_fake_site(&site);
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("SMTP_URL".into(), format!("smtp://127.0.0.1:{}", mail_sink().port)),
+        ("DATA_DIR".into(), dir.path().join("data").display().to_string()),
+        ("DATABASE_URL".into(), database_url.to_owned()),
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+        ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
+        ("METRICS_ADDR".into(), "127.0.0.1:0".into()),
+    ]);
+    for (k, v) in overrides {
+        vars.insert((*k).into(), (*v).into());
+    }
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("test config");
+    let app = Application::build(config).await?;
+    let backend = app.state.db.backend;
+    let base = format!("http://{}", app.local_addr());
+    let metrics = app.metrics_addr();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    let client = portal_client(&base);
+    Ok(TestApp {
+        base,
+        client,
+        backend,
+        dir,
+        database_url: database_url.to_owned(),
+        metrics,
+        shutdown: Some(tx),
+        server: Some(server),
+    })
 }
