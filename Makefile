@@ -50,8 +50,7 @@ unit-postgres:
 	eval "$$(S3_FRESH=1 scripts/test-s3.sh start)"; \
 	export AWS_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_ALLOW_HTTP S3_BUCKET S3_DATA; \
 	rc=0; TEST_DATABASE_URL=$$(scripts/test-postgres.sh start) cargo test --workspace --features app/ssr || rc=$$?; \
-	scripts/test-s3.sh stop; exit $$rc
-	scripts/test-postgres.sh stop
+	scripts/test-s3.sh stop; scripts/test-postgres.sh stop; exit $$rc
 
 # The release build, when it is missing or older than a source (after the README's test command it is there).
 RELEASE_STALE = [ ! -x target/release/server ] || [ ! -d $(SITE)/pkg ] \

@@ -73,7 +73,8 @@ pub enum StartError {
     #[error(
         "this node's session key ({which}) differs from the key the other nodes of this database use; every node \
          of one database needs the same key: set SESSION_SIGNING_KEY on every node to the same value (a node that \
-         generated its key keeps it in DATA_DIR/keys/session.key). This node did not start and changed nothing."
+         generated its key keeps it in DATA_DIR/keys/session.key). This node did not start (it applied any \
+         pending migrations of the shared database, as every node does, and wrote nothing else)."
     )]
     KeyMismatch { which: String },
     #[error("could not compare the session key with the other nodes': {0}")]

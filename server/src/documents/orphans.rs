@@ -106,13 +106,17 @@ pub async fn intent(db: &Db, key: &str) -> Result<Option<Reason>, sqlx::Error> {
 /// row points at it after all (a commit whose answer was lost). True when this call deleted it. On an error the
 /// intent stays, and the sweep finishes the work.
 pub async fn discard(db: &Db, store: &DocumentStore, key: &str) -> Result<bool, SweepError> {
+    // Recorded whether or not the upload's intent is still there: a sweep may have claimed and cleared it while
+    // the object was still on its way, and the object that then arrived must not be left with no intent at all.
     sqlx::query(
-        "UPDATE object_intents SET reason = $2 WHERE object_key = $1 AND reason = $3 \
-         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.object_key = object_intents.object_key)",
+        "INSERT INTO object_intents (object_key, reason, created_at) \
+         SELECT $1, $2, $4 WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.object_key = $1) \
+         ON CONFLICT (object_key) DO UPDATE SET reason = $2 WHERE object_intents.reason = $3",
     )
     .bind(key)
     .bind(Reason::Discard.code())
     .bind(Reason::Upload.code())
+    .bind(crate::auth::now())
     .execute(&db.pool)
     .await?;
     match intent(db, key).await? {

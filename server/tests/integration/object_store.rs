@@ -186,6 +186,16 @@ async fn a_crash_between_the_object_and_its_row_is_swept_but_an_upload_in_flight
         vec![in_flight.clone()],
         "the row still points at a stored scan"
     );
+    // Its object landed after the sweep had cleared the intent (a slow PutObject): the refused upload discards
+    // it, and nothing is left that no sweep would ever find.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.jpg");
+    std::fs::write(&file, fixtures::jpeg(64, 48)).unwrap();
+    store.put_file(&late, &file).await.expect("the late object lands");
+    assert_eq!(orphans::intent(&db, &late).await.unwrap(), None);
+    assert!(orphans::discard(&db, &store, &late).await.unwrap());
+    assert!(!exists(&store, &late).await, "the late object is deleted");
+    assert_eq!(orphans::intent(&db, &late).await.unwrap(), None);
 
     // The applicant downloads what the row points at.
     let response = get_with(&app, &format!("/berkas/{id}/kk_scan"), &[&session]).await;
