@@ -174,6 +174,8 @@ launch_node() {
     PUBLIC_BASE_URL="$URL" TRUSTED_PROXIES=127.0.0.1
   )
   (umask 077; mkdir -p "$DIR/node$n")
+  # The log may hold sign-in codes (DEV_LOG_MESSAGES without SMTP_URL): the owner's alone.
+  [ -e "$DIR/node$n.log" ] || install -m 600 /dev/null "$DIR/node$n.log"
   echo "== $(date -u +%FT%TZ) node $n starting" >>"$DIR/node$n.log"
   # Only the listed variables (env -i): nothing else of the caller's environment reaches a node. The working folder
   # is the node's own, so no .env file is read. Output to the log, never to our caller's pipe.

@@ -58,38 +58,14 @@ async fn run() -> std::process::ExitCode {
     // `server sweep-objects [--grace-secs N]`: deletes the stored objects no scan points at, printing each.
     if let Some(command) = server::documents::orphans::parse_command(&args) {
         return match command {
-            Ok(grace) => match server::documents::orphans::command(&config, grace).await {
-                Ok(report) => {
-                    println!("{report}");
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("{error}");
-                    std::process::ExitCode::FAILURE
-                }
-            },
-            Err(usage) => {
-                eprintln!("{usage}");
-                std::process::ExitCode::from(2)
-            }
+            Ok(grace) => reported(server::documents::orphans::command(&config, grace).await),
+            Err(usage) => misused(&usage),
         };
     }
     if let Some(command) = server::admin::parse(&args) {
         return match command {
-            Ok(command) => match server::admin::run(command, &config).await {
-                Ok(report) => {
-                    println!("{report}");
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("{error}");
-                    std::process::ExitCode::FAILURE
-                }
-            },
-            Err(usage) => {
-                eprintln!("{usage}");
-                std::process::ExitCode::from(2)
-            }
+            Ok(command) => reported(server::admin::run(command, &config).await),
+            Err(usage) => misused(&usage),
         };
     }
     telemetry::init(config.log_format);
@@ -141,4 +117,24 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing the requests under way");
+}
+
+/// A command's end: its report on standard output (exit 0), or its error on standard error (exit 1).
+fn reported<E: std::fmt::Display>(outcome: Result<String, E>) -> std::process::ExitCode {
+    match outcome {
+        Ok(report) => {
+            println!("{report}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A command given wrongly: how to give it, on standard error (exit 2).
+fn misused(usage: &str) -> std::process::ExitCode {
+    eprintln!("{usage}");
+    std::process::ExitCode::from(2)
 }
