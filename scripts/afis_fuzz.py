@@ -58,7 +58,9 @@ def seed(database: str, ids_file: str, count: int) -> None:
         for i in range(count):
             app_id = secrets.token_hex(16)
             account = secrets.token_hex(16)
-            answers = json.dumps({"full_name": f"PEMOHON UJI {i}", "birth_date": "1990-01-01", "nik": "1403010101900001"})
+            # One application in progress per NIK (a unique index): each its own.
+            nik = f"140301010190{i + 1:04d}"
+            answers = json.dumps({"full_name": f"PEMOHON UJI {i}", "birth_date": "1990-01-01", "nik": nik})
             db.execute(
                 "INSERT INTO accounts (id, identifier, created_at) VALUES (?, ?, ?)",
                 (account, f"afis-fuzz-{app_id}@example.com", now),
@@ -66,7 +68,7 @@ def seed(database: str, ids_file: str, count: int) -> None:
             db.execute(
                 "INSERT INTO applications (id, account_id, kind, status, answers, reference, created_at, updated_at, "
                 "submitted_at, point_id, nik) VALUES (?, ?, 'wni', 'identifying', ?, ?, ?, ?, ?, 'dinas', ?)",
-                (app_id, account, answers, f"BKS-FUZZ-{i:05d}", now, now, now, "1403010101900001"),
+                (app_id, account, answers, f"BKS-FUZZ-{i:05d}", now, now, now, nik),
             )
             db.execute(
                 "INSERT INTO application_events (id, application_id, at, actor, from_status, to_status, step) "
