@@ -3,7 +3,10 @@
 and the server's peak resident memory above idle (read from /proc, sampled every 10 ms).
 
 Signs in like a browser without JavaScript, reading the one-time code from the SMTP sink's folder."""
-import argparse, glob, http.client, json, os, re, threading, time, urllib.parse
+import argparse, glob, http.client, json, os, re, sys, threading, time, urllib.parse
+
+# `MAX_OPEN_DRAFTS` in app/src/domain/application.rs.
+DRAFTS_PER_ACCOUNT = 3
 
 
 def rss_kib(pid):
@@ -73,18 +76,22 @@ def main():
     p.add_argument("--size", type=int, default=10 * 1024 * 1024 - 4096)
     a = p.parse_args()
 
-    session = sign_in(a.port, a.mail_dir, f"bench.{int(time.time())}@contoh.id")
-    form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Cookie": session}
+    # An account keeps at most DRAFTS_PER_ACCOUNT drafts: as many accounts as the clients need, each its drafts.
     ids = []
-    for _ in range(a.clients):
-        response, _ = request(a.port, "POST", "/api/permohonan/mulai", "kind=wni", form)
-        ids.append(response.getheader("Location").split("/")[2])
+    while len(ids) < a.clients:
+        session = sign_in(a.port, a.mail_dir, f"bench.{int(time.time())}.{len(ids)}@contoh.id")
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Cookie": session}
+        for _ in range(min(DRAFTS_PER_ACCOUNT, a.clients - len(ids))):
+            response, _ = request(a.port, "POST", "/api/permohonan/mulai", "kind=wni", form)
+            location = response.getheader("Location") or ""
+            if not location.startswith("/permohonan/"):
+                sys.exit(f"could not start a draft: {response.status} {location}")
+            ids.append((location.split("/")[2], session))
     scan = pdf(a.size)
     boundary = "benchboundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"kk_scan\"; filename=\"kk.pdf\"\r\n"
             f"Content-Type: application/pdf\r\n\r\n").encode() + scan + f"\r\n--{boundary}--\r\n".encode()
-    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json",
-               "Cookie": session}
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"}
 
     time.sleep(1)
     idle = rss_kib(a.pid)
@@ -97,14 +104,14 @@ def main():
 
     statuses = []
 
-    def upload(app_id):
-        response, _ = request(a.port, "POST", f"/unggah/{app_id}", body, headers)
+    def upload(app_id, session):
+        response, _ = request(a.port, "POST", f"/unggah/{app_id}", body, {**headers, "Cookie": session})
         statuses.append(response.status)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
     started = time.time()
-    clients = [threading.Thread(target=upload, args=(i,)) for i in ids]
+    clients = [threading.Thread(target=upload, args=i) for i in ids]
     for c in clients:
         c.start()
     for c in clients:
