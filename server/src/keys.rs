@@ -37,12 +37,7 @@ pub fn load_or_generate(configured: Option<&SecretString>, dir: &Path, name: &st
             getrandom::fill(&mut bytes).map_err(|e| io_err(io::Error::other(e.to_string())))?;
             // Written whole under a name of its own, then linked into place: two processes starting at once on
             // one data folder never read a half-written key, and the one that links second uses the first's.
-            let mut suffix = [0u8; 8];
-            getrandom::fill(&mut suffix).map_err(|e| io_err(io::Error::other(e.to_string())))?;
-            let draft = dir.join(format!(
-                ".{name}.key.{}",
-                suffix.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            ));
+            let draft = dir.join(format!(".{name}.key.{}", crate::auth::random::id()));
             write_private(&draft, STANDARD.encode(&bytes).as_bytes()).map_err(io_err)?;
             let linked = std::fs::hard_link(&draft, &path);
             let _ = std::fs::remove_file(&draft);
@@ -68,10 +63,7 @@ pub fn load_or_generate(configured: Option<&SecretString>, dir: &Path, name: &st
 pub fn fingerprint(master: &Key) -> String {
     use sha2::Digest;
     let derived = derive(master, purpose::KEY_FINGERPRINT);
-    sha2::Sha256::digest(derived.expose_secret())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::random::hex(&sha2::Sha256::digest(derived.expose_secret()))
 }
 
 /// A key for one purpose, derived from the master key with HKDF-SHA256 (RFC 5869): keys for different purposes
@@ -170,6 +162,36 @@ pub fn open(key: &Key, associated: &[u8], sealed: &str) -> Option<Vec<u8>> {
     open_bytes(key, associated, &STANDARD.decode(sealed.strip_prefix(SEALED_V1)?).ok()?)
 }
 
+/// An exclusive `flock` on `file`: with `wait`, until it is free (then always `Ok(true)`); without, `Ok(false)`
+/// when another open file holds it. The lock goes with the file handle, so a process that dies holds it no longer.
+/// Where there are no such locks (not Unix), every lock is granted.
+#[cfg(unix)]
+pub fn lock_file(file: &std::fs::File, wait: bool) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    let operation = if wait {
+        libc::LOCK_EX
+    } else {
+        libc::LOCK_EX | libc::LOCK_NB
+    };
+    loop {
+        // SAFETY: `flock` on a descriptor this function borrows, open for as long as the call.
+        if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+            return Ok(true);
+        }
+        let error = io::Error::last_os_error();
+        match error.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock if !wait => return Ok(false),
+            _ => return Err(error),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub fn lock_file(_file: &std::fs::File, _wait: bool) -> io::Result<bool> {
+    Ok(true)
+}
+
 /// Creates `dir` (and its parents) if needed and makes it readable by its owner only (0700), whatever mode it had:
 /// the data folder, the uploads, the staging files and the keys are nobody else's business.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
@@ -251,11 +273,7 @@ mod tests {
         assert_ne!(print, fingerprint(&other));
         assert_eq!(print.len(), 64);
         for purpose in [purpose::CITIZEN_SESSION, purpose::CODE_HASH, purpose::KEY_FINGERPRINT] {
-            let derived: String = derive(&master, purpose)
-                .expose_secret()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let derived = crate::auth::random::hex(derive(&master, purpose).expose_secret());
             assert_ne!(print, derived);
         }
     }

@@ -42,7 +42,7 @@ fn keyed_hash(key: &Key, purpose: &str, data: &str) -> String {
     mac.update(purpose.as_bytes());
     mac.update(&[0]);
     mac.update(data.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    super::random::hex(&mac.finalize().into_bytes())
 }
 
 /// The client address as stored: enough to count requests, not to recover the address. An IPv6 client counts by

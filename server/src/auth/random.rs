@@ -4,6 +4,11 @@
 pub fn id() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
+    hex(&bytes)
+}
+
+/// Bytes as lowercase hex, two characters each: ids, hashes and fingerprints as text.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -179,30 +179,10 @@ impl StartLock {
                 .create(true)
                 .truncate(false)
                 .open(&path)?;
-            lock_exclusive(&file)?;
+            crate::keys::lock_file(&file, true)?;
             Ok(StartLock(file))
         })
         .await
         .map_err(std::io::Error::other)?
     }
-}
-
-#[cfg(unix)]
-fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    loop {
-        // SAFETY: `flock` on a descriptor this function borrows, open for as long as the call.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-            return Ok(());
-        }
-        let error = std::io::Error::last_os_error();
-        if error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
 }

@@ -43,10 +43,7 @@ pub enum StaffError {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::auth::random::hex(&Sha256::digest(token.as_bytes()))
 }
 
 const COLUMNS: &str =

@@ -164,7 +164,7 @@ impl ProcessStaging {
         std::fs::create_dir(&path)?;
         crate::keys::private_dir(&path)?;
         let lock = std::fs::File::open(&path)?;
-        match try_lock(&lock) {
+        match crate::keys::lock_file(&lock, false) {
             Ok(true) => {}
             Ok(false) => return Err(io::Error::other("a new staging folder was locked by another process")),
             // A file system without locks: the age rule alone keeps the others' folders.
@@ -212,7 +212,8 @@ fn remove_leftovers(root: &Path, leftover_age: std::time::Duration) -> usize {
         }
         let gone = if meta.is_dir() {
             // Where locks do not work, the age rule alone decides.
-            let free = std::fs::File::open(&path).is_ok_and(|folder| try_lock(&folder).unwrap_or(true));
+            let free =
+                std::fs::File::open(&path).is_ok_and(|folder| crate::keys::lock_file(&folder, false).unwrap_or(true));
             free && std::fs::remove_dir_all(&path).is_ok()
         } else {
             std::fs::remove_file(&path).is_ok()
@@ -220,27 +221,6 @@ fn remove_leftovers(root: &Path, leftover_age: std::time::Duration) -> usize {
         removed += usize::from(gone);
     }
     removed
-}
-
-/// An exclusive `flock` without waiting: `false` when another open file holds it.
-#[cfg(unix)]
-fn try_lock(file: &std::fs::File) -> io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: `flock` on a descriptor this function borrows, open for as long as the call.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
-    }
-    let error = io::Error::last_os_error();
-    if error.kind() == io::ErrorKind::WouldBlock {
-        Ok(false)
-    } else {
-        Err(error)
-    }
-}
-
-#[cfg(not(unix))]
-fn try_lock(_file: &std::fs::File) -> io::Result<bool> {
-    Ok(true)
 }
 
 /// A file with a generated name in a staging folder, deleted on drop unless kept.

@@ -115,8 +115,7 @@ fn parse_node(node: &str) -> Option<IpAddr> {
 fn unknown() -> String {
     let mut bytes = [0u8; 12];
     let _ = getrandom::fill(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("unknown-{hex}")
+    format!("unknown-{}", crate::auth::random::hex(&bytes))
 }
 
 /// Puts the request's [`ClientAddress`] into its extensions, for rate limits and the security log.
