@@ -15,7 +15,7 @@ use crate::{
     config::Config,
     db::{Db, DbError},
     documents::{inspect::Inspector, store::DocumentStore},
-    http::{cache, client, csrf, health, metrics, security},
+    http::{cache, client, csrf, health, islands, landing, metrics, security},
     keys::{self, KeyError},
     notify::{worker, Notifier, NotifyError},
 };
@@ -437,6 +437,13 @@ fn router(config: &Config, own_origin: &str, state: AppState) -> Router {
         );
     }
     routes
+        // Pages without an island carry no script at all (innermost: the landing page's cache keeps the result).
+        .route_layer(middleware::from_fn(islands::strip_empty_hydration_data))
+        // The landing page, rendered once per language (inside the route's label, so it is counted as `/`).
+        .route_layer(middleware::from_fn_with_state(
+            Arc::new(landing::LandingCache::default()),
+            landing::serve,
+        ))
         .route_layer(middleware::from_fn(metrics::label_route))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(config.max_body_bytes))

@@ -7,5 +7,7 @@ pub mod client;
 pub mod cookies;
 pub mod csrf;
 pub mod health;
+pub mod islands;
+pub mod landing;
 pub mod metrics;
 pub mod security;

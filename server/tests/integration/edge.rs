@@ -390,8 +390,9 @@ async fn personal_answers_are_never_stored_and_hashed_assets_are_kept() {
 }
 
 /// The landing page's encoding, its body as sent, and the nonce of its policy (which each response has its own).
-async fn landing(app: &TestApp, accept_encoding: Option<&str>) -> (Option<String>, Vec<u8>, String) {
-    let mut request = app.client.get(app.url("/")).header("accept", HTML);
+/// The sign-in page, rendered for each request (the landing page comes from its own cache, `compression.rs`).
+async fn rendered_page(app: &TestApp, accept_encoding: Option<&str>) -> (Option<String>, Vec<u8>, String) {
+    let mut request = app.client.get(app.url("/masuk")).header("accept", HTML);
     if let Some(encoding) = accept_encoding {
         request = request.header("accept-encoding", encoding);
     }
@@ -420,13 +421,13 @@ async fn landing(app: &TestApp, accept_encoding: Option<&str>) -> (Option<String
 #[tokio::test]
 async fn pages_are_compressed_as_the_browser_accepts() {
     let app = spawn_app().await;
-    let (encoding, plain, nonce) = landing(&app, None).await;
+    let (encoding, plain, nonce) = rendered_page(&app, None).await;
     assert_eq!(encoding, None, "nothing accepted, nothing compressed");
     let plain = String::from_utf8(plain).unwrap().replace(&nonce, "NONCE");
     assert!(plain.contains("</html>"), "the whole streamed page");
 
     // gzip, also when the browser would take brotli: see `http::cache::compression` for why.
-    let (encoding, compressed, _) = landing(&app, Some("gzip, deflate, br")).await;
+    let (encoding, compressed, _) = rendered_page(&app, Some("gzip, deflate, br")).await;
     assert_eq!(encoding.as_deref(), Some("gzip"));
     assert!(
         compressed.len() < plain.len() / 2,
@@ -434,10 +435,10 @@ async fn pages_are_compressed_as_the_browser_accepts() {
         compressed.len(),
         plain.len()
     );
-    let (encoding, _, _) = landing(&app, Some("br")).await;
+    let (encoding, _, _) = rendered_page(&app, Some("br")).await;
     assert_eq!(encoding, None, "brotli alone: the page as it is");
 
-    let (encoding, compressed, nonce) = landing(&app, Some("gzip")).await;
+    let (encoding, compressed, nonce) = rendered_page(&app, Some("gzip")).await;
     assert_eq!(encoding.as_deref(), Some("gzip"));
     let mut decoded = String::new();
     flate2::read::GzDecoder::new(compressed.as_slice())

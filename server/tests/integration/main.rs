@@ -11,6 +11,7 @@ mod attendance;
 mod bookings;
 mod cluster;
 mod cluster_start;
+mod compression;
 mod contacts;
 mod cookies;
 mod dashboard;
