@@ -31,8 +31,8 @@ bench: ## Throughput, latency and bundle sizes
 	$(MAKE) --no-print-directory build
 	scripts/bench.sh
 
-build: ## Release build of server and WASM, assets precompressed with brotli and gzip
-	cargo leptos build --release
+build: ## Release build of server and WASM (split per island), assets precompressed with brotli and gzip
+	cargo leptos build --release --split
 	scripts/precompress.sh $(SITE)
 
 lint:

@@ -24,14 +24,22 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The whole HTML document. Rendered on the server only; the browser hydrates what is inside `<body>`.
+/// The whole HTML document, rendered on the server only. No script by default: a page with islands adds
+/// [`IslandScripts`](crate::components::scripts::IslandScripts) once, and only the islands hydrate.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Outside islands nothing is hydrated: no hydration markers, no serialized copy of the page's data. Leptos's
+    // island script would say so from the `<head>`; here it comes only with a page's first island, so the shell
+    // says it first.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     #[cfg(feature = "ssr")]
     let stylesheet = use_context::<crate::api::ports::AssetUrls>()
         .map(|a| a.stylesheet)
         .unwrap_or_else(|| format!("/{}/{}.css", options.site_pkg_dir, options.output_name));
     #[cfg(not(feature = "ssr"))]
     let stylesheet = String::new();
+    provide_context(options);
     view! {
         <!DOCTYPE html>
         <html lang=initial_locale().code()>
@@ -41,7 +49,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b3c5d"/>
                 <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>

@@ -153,3 +153,21 @@ impl FromServerFnError for AppError {
         AppError::Unavailable
     }
 }
+
+/// The refusals the upload route may answer, in the order a scan's form is given their words
+/// (`api::words::island_words`), and last what is said for anything else.
+pub const UPLOAD_REFUSALS: [Problem; 13] = [
+    Problem::Upload(Refusal::Missing),
+    Problem::Upload(Refusal::TooLarge),
+    Problem::Upload(Refusal::Incomplete),
+    Problem::Upload(Refusal::Type),
+    Problem::Upload(Refusal::Pixels),
+    Problem::Upload(Refusal::Unreadable),
+    Problem::Upload(Refusal::PdfEncrypted),
+    Problem::Upload(Refusal::PdfUnreadable),
+    Problem::Upload(Refusal::PdfActive),
+    Problem::Limit(Limit::UploadsThisHour),
+    Problem::Limit(Limit::OpenDrafts),
+    Problem::NotEditable,
+    Problem::Unavailable,
+];

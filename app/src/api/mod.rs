@@ -14,3 +14,4 @@ pub mod form;
 pub mod language;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod words;

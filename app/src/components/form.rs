@@ -201,7 +201,7 @@ pub fn ErrorSummary(problems: Signal<Vec<FieldProblem>>) -> impl IntoView {
     view! {
         <Show when=move || !problems.get().is_empty()>
             <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
-                <h2 class="error-summary__title">{move || i18n.t().common.error_summary}</h2>
+                <h2 class="error-summary__title">{i18n.t().common.error_summary}</h2>
                 <ul class="error-summary__list">
                     {move || {
                         problems
@@ -231,48 +231,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] class: Option<&'static str>,
-    /// With JavaScript: the check to run when the user leaves the field, the same one the server runs.
-    #[prop(optional)]
-    live: Option<Callback<String, Option<Problem>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let live_problem = RwSignal::new(None::<Option<Problem>>);
-    // A fresh answer from the server replaces what the live check said.
-    Effect::new(move |_| {
-        problems.track();
-        live_problem.set(None);
-    });
-    let error = move || match live_problem.get() {
-        Some(Some(problem)) => Some(problem_message(i18n.t(), name, problem)),
-        Some(None) => None,
-        None => problems
-            .get()
-            .into_iter()
-            .find(|p| p.field == name)
-            .map(|p| problem_message(i18n.t(), &p.field, p.problem)),
-    };
-    // A problem appears when the user leaves the field; it goes as soon as what they type is right, so that the
-    // form does not shift under the finger that is about to press the button.
-    let check = move |ev: &leptos::ev::Event| {
-        live.map(|check| {
-            let value = event_target_value(ev);
-            if value.trim().is_empty() {
-                None
-            } else {
-                check.run(value)
-            }
-        })
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(found) = check(&ev) {
-            live_problem.set(Some(found));
-        }
-    };
-    let on_input = move |ev: leptos::ev::Event| {
-        if let Some(None) = check(&ev) {
-            live_problem.set(Some(None));
-        }
-    };
+    let error = field_error(name, problems);
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
     let described_by = {
@@ -290,8 +251,8 @@ pub fn TextField(
     };
     view! {
         <div class=move || if error().is_some() { "field field--error" } else { "field" }>
-            <label class="field__label" for=name>{move || label(i18n.t())}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            <label class="field__label" for=name>{label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint(i18n.t())}</p> })}
             {move || {
                 error()
                     .map(|message| {
@@ -314,8 +275,6 @@ pub fn TextField(
                 spellcheck="false"
                 aria-describedby=described_by
                 aria-invalid=move || error().is_some().then_some("true")
-                on:change=on_change
-                on:input=on_input
             />
         </div>
     }
@@ -342,7 +301,6 @@ pub fn SelectField(
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(into)] value: Signal<String>,
     problems: Signal<Vec<FieldProblem>>,
-    #[prop(optional)] on_choose: Option<Callback<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = field_error(name, problems);
@@ -362,8 +320,8 @@ pub fn SelectField(
     };
     view! {
         <div class=move || if error().is_some() { "field field--error" } else { "field" }>
-            <label class="field__label" for=name>{move || label(i18n.t())}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+            <label class="field__label" for=name>{label(i18n.t())}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint(i18n.t())}</p> })}
             {move || error().map(|message| view! {
                 <p class="field__error" id=format!("{name}-error")>
                     <span class="visually-hidden">{i18n.t().common.error_title_prefix}</span>
@@ -376,13 +334,8 @@ pub fn SelectField(
                 name=name
                 aria-describedby=described_by
                 aria-invalid=move || error().is_some().then_some("true")
-                on:change=move |ev| {
-                    if let Some(on_choose) = on_choose {
-                        on_choose.run(event_target_value(&ev));
-                    }
-                }
             >
-                <option value="">{move || i18n.t().application.choose}</option>
+                <option value="">{i18n.t().application.choose}</option>
                 {move || {
                     let chosen = value.get();
                     options
@@ -419,8 +372,8 @@ pub fn RadioField(
                 id=name
                 aria-describedby=hint.map(|_| hint_id.clone())
             >
-                <legend class="field__label">{move || legend(i18n.t())}</legend>
-                {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint(i18n.t())}</p> })}
+                <legend class="field__label">{legend(i18n.t())}</legend>
+                {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint(i18n.t())}</p> })}
                 {move || error().map(|message| view! {
                     <p class="field__error">
                         <span class="visually-hidden">{i18n.t().common.error_title_prefix}</span>
@@ -477,4 +430,168 @@ pub fn form_title(
         };
         format!("{prefix}{}", title(i18n.t()))
     }
+}
+
+/// How a text field of the application form looks: its label, hint and input attributes, by the field's name.
+struct Look {
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    hint: Option<fn(&Texts) -> &'static str>,
+    input_type: &'static str,
+    autocomplete: Option<&'static str>,
+    inputmode: Option<&'static str>,
+    class: Option<&'static str>,
+}
+
+/// The text fields of the application form that check themselves as the person leaves them.
+fn look(name: &str) -> Option<Look> {
+    const fn hint(f: fn(&Texts) -> &'static str) -> Option<fn(&Texts) -> &'static str> {
+        Some(f)
+    }
+    let plain = |name: &'static str, label: fn(&Texts) -> &'static str| Look {
+        name,
+        label,
+        hint: None,
+        input_type: "text",
+        autocomplete: None,
+        inputmode: None,
+        class: None,
+    };
+    let numeric = |look: Look| Look {
+        inputmode: Some("numeric"),
+        ..look
+    };
+    let short = |look: Look| Look {
+        class: Some("input--short"),
+        ..numeric(look)
+    };
+    Some(match name {
+        "nik" => Look {
+            hint: hint(|t| t.fields.nik_hint),
+            autocomplete: Some("off"),
+            ..numeric(plain("nik", |t| t.fields.nik))
+        },
+        "no_kk" => Look {
+            hint: hint(|t| t.fields.no_kk_hint),
+            autocomplete: Some("off"),
+            ..numeric(plain("no_kk", |t| t.fields.no_kk))
+        },
+        "full_name" => Look {
+            hint: hint(|t| t.fields.full_name_hint),
+            autocomplete: Some("name"),
+            ..plain("full_name", |t| t.fields.full_name)
+        },
+        "birth_place" => plain("birth_place", |t| t.fields.birth_place),
+        "birth_date" => Look {
+            input_type: "date",
+            autocomplete: Some("bday"),
+            ..plain("birth_date", |t| t.fields.birth_date)
+        },
+        "occupation" => Look {
+            hint: hint(|t| t.fields.occupation_hint),
+            autocomplete: Some("organization-title"),
+            ..plain("occupation", |t| t.fields.occupation)
+        },
+        "street" => Look {
+            hint: hint(|t| t.fields.street_hint),
+            autocomplete: Some("street-address"),
+            ..plain("street", |t| t.fields.street)
+        },
+        "rt" => short(plain("rt", |t| t.fields.rt)),
+        "rw" => short(plain("rw", |t| t.fields.rw)),
+        "postal_code" => Look {
+            autocomplete: Some("postal-code"),
+            ..short(plain("postal_code", |t| t.fields.postal_code))
+        },
+        "phone" => Look {
+            hint: hint(|t| t.fields.phone_hint),
+            input_type: "tel",
+            autocomplete: Some("tel"),
+            ..plain("phone", |t| t.fields.phone)
+        },
+        "email" => Look {
+            input_type: "email",
+            autocomplete: Some("email"),
+            ..plain("email", |t| t.fields.email)
+        },
+        "passport_no" => Look {
+            autocomplete: Some("off"),
+            ..plain("passport_no", |t| t.fields.passport_no)
+        },
+        "kitap_no" => Look {
+            autocomplete: Some("off"),
+            ..plain("kitap_no", |t| t.fields.kitap_no)
+        },
+        "kitap_expiry" => Look {
+            hint: hint(|t| t.fields.kitap_expiry_hint),
+            input_type: "date",
+            ..plain("kitap_expiry", |t| t.fields.kitap_expiry)
+        },
+        _ => return None,
+    })
+}
+
+/// The live check of a text field of the application form: an island, the one part of a section page's fields that
+/// runs in the browser. As the person leaves the field, `check_typed_field` (the same check the server runs when the
+/// form is sent) says at once what is wrong, shown as the server shows it. Without JavaScript, or before the
+/// WebAssembly has arrived, the field is the plain input the form posts, and the server's answer shows the same
+/// message. It renders nothing: the field is the server's ([`LiveField`]); `today` is the date the server checks
+/// against; `prefix` what is read out before an error. The words of the errors come from `api::words` as it wakes.
+#[island(lazy)]
+pub fn LiveCheck(field: String, today: crate::domain::Date, prefix: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::domain::application::{check_typed_field, TYPED_ISSUES};
+        use std::{cell::RefCell, rc::Rc};
+        // The field's words are asked for once, as the island wakes; until they arrive the check says nothing
+        // (the server says it when the form is sent).
+        let words = Rc::new(RefCell::new(Vec::<String>::new()));
+        let url = crate::browser::fetch::with_query(
+            <crate::api::words::IslandWords as leptos::server_fn::ServerFn>::url(),
+            &[("field", &field)],
+        );
+        let filling = words.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(found) = crate::browser::fetch::get_json::<Vec<String>>(&url).await {
+                *filling.borrow_mut() = found;
+            }
+        });
+        let name = field.clone();
+        crate::browser::live_check::watch(&field, prefix.leak(), move |value| {
+            let issue = check_typed_field(&name, value, today)?.err()?;
+            let i = TYPED_ISSUES.iter().position(|known| *known == issue)?;
+            words.borrow().get(i).cloned()
+        });
+        crate::island_live();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (field, today, prefix);
+}
+
+/// A text field `name` of an application form section, checked as the person leaves it ([`LiveCheck`]), showing
+/// what the server said about it.
+#[component]
+pub fn LiveField(
+    name: &'static str,
+    #[prop(into)] value: String,
+    problems: Signal<Vec<FieldProblem>>,
+    today: crate::domain::Date,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    look(name).map(|look| {
+        view! {
+            {TextField(TextFieldProps {
+                name: look.name,
+                label: look.label,
+                hint: look.hint,
+                value,
+                problems,
+                input_type: look.input_type,
+                autocomplete: look.autocomplete,
+                inputmode: look.inputmode,
+                class: look.class,
+            })}
+            <LiveCheck field=name.to_owned() today prefix=i18n.t().common.error_title_prefix.to_owned()/>
+        }
+    })
 }

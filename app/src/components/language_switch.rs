@@ -1,13 +1,14 @@
-//! Switches between Bahasa Indonesia and English, with or without JavaScript, and keeps the user on the same page.
+//! Switches between Bahasa Indonesia and English and keeps the user on the same page: a plain form on every page,
+//! with or without JavaScript. The page is rendered on the server, in one language; the switch stores the choice
+//! and the same page comes again in the other.
 
 use crate::{api::language::SetLanguage, i18n::use_i18n};
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_location;
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SetLanguage>::new();
     let location = use_location();
     let here = move || {
         let search = location.search.get();
@@ -17,29 +18,19 @@ pub fn LanguageSwitch() -> impl IntoView {
             s => format!("{}?{s}", location.pathname.get()),
         }
     };
-
-    // With JavaScript the form is sent in the background; once the server has stored the choice, the page
-    // changes language in place.
-    Effect::new(move |_| {
-        if let Some(Ok(locale)) = action.value().get() {
-            i18n.set(locale);
-        }
-    });
-
+    let other = move || i18n.locale().other();
     view! {
-        <ActionForm action=action attr:class="language-switch">
-            <input type="hidden" name="lang" value=move || i18n.locale().other().code()/>
+        <form method="post" action=SetLanguage::url() class="language-switch">
+            <input type="hidden" name="lang" value=move || other().code()/>
             <input type="hidden" name="next" value=here/>
             <button
                 type="submit"
                 class="language-switch__button"
-                lang=move || i18n.locale().other().code()
-                aria-label=move || {
-                    format!("{}: {}", i18n.t().common.language_label, i18n.locale().other().endonym())
-                }
+                lang=move || other().code()
+                aria-label=move || format!("{}: {}", i18n.t().common.language_label, other().endonym())
             >
                 {move || i18n.t().common.switch_to}
             </button>
-        </ActionForm>
+        </form>
     }
 }

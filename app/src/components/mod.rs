@@ -4,4 +4,5 @@ pub mod answers;
 pub mod form;
 pub mod language_switch;
 pub mod layout;
+pub mod scripts;
 pub mod title;

@@ -496,16 +496,48 @@ pub fn check_section(
 
 /// Checks one field on its own and returns its normalised value. The browser runs this as the user types.
 pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issue> {
+    if let Some(checked) = check_typed_field(field, value, today) {
+        return checked;
+    }
     if hidden_character(value, false).is_some() {
         return Err(Issue::Invisible);
     }
-    let limit = |max: usize, value: &str| {
-        if value.chars().count() > max {
-            Err(Issue::TooLong { max })
-        } else {
-            Ok(())
+    match field {
+        "sex" => parse_sex(value).map(|s| s.code().to_owned()).ok_or(Issue::Choice),
+        "blood_type" => parse_blood_type(value).map(str::to_owned).ok_or(Issue::Choice),
+        "religion" => parse_religion(value).map(str::to_owned).ok_or(Issue::Choice),
+        "marital_status" => parse_marital(value).map(|m| m.code().to_owned()).ok_or(Issue::Choice),
+        "province" => is_area_code(value, 1).then(|| value.to_owned()).ok_or(Issue::Village),
+        "regency" => is_area_code(value, 2).then(|| value.to_owned()).ok_or(Issue::Village),
+        "district" => is_area_code(value, 3).then(|| value.to_owned()).ok_or(Issue::Village),
+        "village_code" => is_area_code(value, 4).then(|| value.to_owned()).ok_or(Issue::Village),
+        "nationality" => {
+            let code = value.trim().to_uppercase();
+            if code == "ID" {
+                return Err(Issue::IndonesianNationality);
+            }
+            countries::is_foreign_nationality(&code)
+                .then_some(code)
+                .ok_or(Issue::Nationality)
         }
-    };
+        _ => {
+            limit(100, value)?;
+            Ok(value.to_owned())
+        }
+    }
+}
+
+/// [`check_field`] for the fields a person types (`None` for a field chosen from a list, or not a field of the
+/// form): the same checks, and all that the live check in the browser needs, so that the lists of choices (the
+/// countries…) stay out of the WebAssembly.
+pub fn check_typed_field(field: &str, value: &str, today: Date) -> Option<Result<String, Issue>> {
+    TYPED_FIELDS.contains(&field).then(|| typed_field(field, value, today))
+}
+
+fn typed_field(field: &str, value: &str, today: Date) -> Result<String, Issue> {
+    if hidden_character(value, false).is_some() {
+        return Err(Issue::Invisible);
+    }
     match field {
         "nik" => Nik::parse(value, today)
             .map(|n| n.as_str().to_owned())
@@ -540,10 +572,6 @@ pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issu
             check_kitap(date, today).map_err(|_| Issue::KitapExpired)?;
             Ok(date.to_string())
         }
-        "sex" => parse_sex(value).map(|s| s.code().to_owned()).ok_or(Issue::Choice),
-        "blood_type" => parse_blood_type(value).map(str::to_owned).ok_or(Issue::Choice),
-        "religion" => parse_religion(value).map(str::to_owned).ok_or(Issue::Choice),
-        "marital_status" => parse_marital(value).map(|m| m.code().to_owned()).ok_or(Issue::Choice),
         "rt" | "rw" => (value.len() <= 3 && value.bytes().all(|b| b.is_ascii_digit()) && value != "0")
             .then(|| format!("{:03}", value.parse::<u16>().unwrap_or(0)))
             .filter(|v| v != "000")
@@ -551,10 +579,6 @@ pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issu
         "postal_code" => (value.len() == 5 && value.bytes().all(|b| b.is_ascii_digit()))
             .then(|| value.to_owned())
             .ok_or(Issue::PostalCode),
-        "province" => is_area_code(value, 1).then(|| value.to_owned()).ok_or(Issue::Village),
-        "regency" => is_area_code(value, 2).then(|| value.to_owned()).ok_or(Issue::Village),
-        "district" => is_area_code(value, 3).then(|| value.to_owned()).ok_or(Issue::Village),
-        "village_code" => is_area_code(value, 4).then(|| value.to_owned()).ok_or(Issue::Village),
         "phone" => match Identifier::parse(value) {
             Ok(Identifier::Phone(p)) => Ok(p),
             _ => Err(Issue::Phone),
@@ -563,15 +587,6 @@ pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issu
             Ok(Identifier::Email(e)) => Ok(e),
             _ => Err(Issue::Email),
         },
-        "nationality" => {
-            let code = value.trim().to_uppercase();
-            if code == "ID" {
-                return Err(Issue::IndonesianNationality);
-            }
-            countries::is_foreign_nationality(&code)
-                .then_some(code)
-                .ok_or(Issue::Nationality)
-        }
         "passport_no" => {
             let v = value.replace(' ', "").to_uppercase();
             ((6..=12).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()))
@@ -584,12 +599,68 @@ pub fn check_field(field: &str, value: &str, today: Date) -> Result<String, Issu
                 .then_some(v)
                 .ok_or(Issue::KitapNumber)
         }
-        _ => {
-            limit(100, value)?;
-            Ok(value.to_owned())
-        }
+        // Only the fields of `TYPED_FIELDS` come here.
+        _ => Ok(value.to_owned()),
     }
 }
+
+/// Every issue [`check_typed_field`] can find, for the live check in the browser: the check is given the message of
+/// each, in this order, in the page's language (`api::words`), so that the WebAssembly holds no text of its own.
+pub const TYPED_ISSUES: [Issue; 25] = [
+    Issue::Invisible,
+    Issue::TooLong { max: 50 },
+    Issue::TooLong { max: 60 },
+    Issue::TooLong { max: 100 },
+    Issue::Nik(NikError::Length),
+    Issue::Nik(NikError::NotDigits),
+    Issue::Nik(NikError::UnknownProvince),
+    Issue::Nik(NikError::UnknownRegency),
+    Issue::Nik(NikError::BirthDate),
+    Issue::Nik(NikError::Serial),
+    Issue::NoKk(NoKkError::Length),
+    Issue::NoKk(NoKkError::NotDigits),
+    Issue::NoKk(NoKkError::UnknownDistrict),
+    Issue::NoKk(NoKkError::Date),
+    Issue::Name,
+    Issue::NameAsWritten,
+    Issue::Date,
+    Issue::BornInTheFuture,
+    Issue::KitapExpired,
+    Issue::RtRw,
+    Issue::PostalCode,
+    Issue::Phone,
+    Issue::Email,
+    Issue::Passport,
+    Issue::KitapNumber,
+];
+
+/// A value of at most `max` characters.
+fn limit(max: usize, value: &str) -> Result<(), Issue> {
+    if value.chars().count() > max {
+        Err(Issue::TooLong { max })
+    } else {
+        Ok(())
+    }
+}
+
+/// The fields a person types rather than chooses.
+pub const TYPED_FIELDS: [&str; 15] = [
+    "nik",
+    "no_kk",
+    "full_name",
+    "birth_place",
+    "occupation",
+    "street",
+    "birth_date",
+    "kitap_expiry",
+    "rt",
+    "rw",
+    "postal_code",
+    "phone",
+    "email",
+    "passport_no",
+    "kitap_no",
+];
 
 /// Whether the stated date of birth, and the stated sex, disagree with what `nik` holds. The form refuses both;
 /// the staff console warns of them in what was stored.
@@ -729,6 +800,60 @@ pub fn birth_day_at(birth: Date, years: i32) -> Date {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_live_check_has_a_message_for_every_issue_of_a_typed_field() {
+        // Wrong values of every kind for every typed field: whatever the check finds is one the page gave words for.
+        let today = Date::parse_iso("2026-11-30").unwrap();
+        let long = "a".repeat(101);
+        let samples = [
+            "",
+            "x",
+            "1",
+            "12",
+            "abc",
+            "12345",
+            "0000000000000000",
+            "9999999999999999",
+            "3201014107900001",
+            "1403014107900000",
+            "1403019913900001",
+            "140301",
+            "14030141079000011",
+            "3201010101010101",
+            "2026-13-01",
+            "2030-01-01",
+            "1990-02-30",
+            "1900-01-01",
+            "Bu\u{202e}di",
+            "Budi!",
+            "BUDI",
+            "budi santoso",
+            "@",
+            "a@",
+            "0812",
+            "+62812",
+            "12 34",
+            "A-B",
+            "AB12",
+            "ABCDEFGHIJKLMNOPQRSTU",
+            "0",
+            "000",
+            "1234",
+            "---",
+            long.as_str(),
+        ];
+        for field in TYPED_FIELDS {
+            for value in samples {
+                if let Some(Err(issue)) = check_typed_field(field, value, today) {
+                    assert!(
+                        TYPED_ISSUES.contains(&issue),
+                        "{field} {value:?}: {issue:?} has no words in the page"
+                    );
+                }
+            }
+        }
+    }
 
     fn today() -> Date {
         Date::new(2026, 11, 21).unwrap()

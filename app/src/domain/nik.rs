@@ -7,7 +7,7 @@
 
 use super::{
     date::Date,
-    regions::{is_district, province_name, regency_name},
+    regions::{is_district, is_province, is_regency, regency_name},
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -82,10 +82,10 @@ impl Nik {
         if digits.len() != 16 {
             return Err(NikError::Length);
         }
-        if province_name(&digits[0..2]).is_none() {
+        if !is_province(&digits[0..2]) {
             return Err(NikError::UnknownProvince);
         }
-        if regency_name(&digits[0..4]).is_none() {
+        if !is_regency(&digits[0..4]) {
             return Err(NikError::UnknownRegency);
         }
         let (raw_day, month, yy) = (two(&digits, 6), two(&digits, 8), two(&digits, 10));

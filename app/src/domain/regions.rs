@@ -1100,6 +1100,125 @@ pub fn regency_name(code: &str) -> Option<&'static str> {
         .map(|i| REGENCIES[i].1)
 }
 
+/// Whether `code` (two digits) is a province: what a NIK's check needs, without the names.
+pub fn is_province(code: &str) -> bool {
+    digits(code).is_some_and(|code| PROVINCE_CODES.binary_search(&code).is_ok())
+}
+
+/// Whether `code` (four digits) is a regency or city: what a NIK's check needs, without the names.
+pub fn is_regency(code: &str) -> bool {
+    digits(code).is_some_and(|code| REGENCY_CODES.binary_search(&code).is_ok())
+}
+
+/// A code of digits only as a number.
+fn digits(code: &str) -> Option<u16> {
+    (!code.is_empty() && code.len() <= 4 && code.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| code.parse().ok())
+        .flatten()
+}
+
+/// A code of digits as a number, when compiling.
+const fn number(code: &str) -> u16 {
+    let (bytes, mut value, mut i) = (code.as_bytes(), 0u16, 0);
+    while i < bytes.len() {
+        value = value * 10 + (bytes[i] - b'0') as u16;
+        i += 1;
+    }
+    value
+}
+
+/// The codes of [`PROVINCES`] as numbers, built when compiling: the check of a NIK in the browser carries these
+/// 76 bytes instead of the names.
+const PROVINCE_CODES: [u16; PROVINCES.len()] = {
+    let mut codes = [0u16; PROVINCES.len()];
+    let mut i = 0;
+    while i < PROVINCES.len() {
+        codes[i] = number(PROVINCES[i].0);
+        i += 1;
+    }
+    codes
+};
+
+/// The codes of [`REGENCIES`] as numbers, built when compiling (1 KB instead of the names' 20).
+const REGENCY_CODES: [u16; REGENCIES.len()] = {
+    let mut codes = [0u16; REGENCIES.len()];
+    let mut i = 0;
+    while i < REGENCIES.len() {
+        codes[i] = number(REGENCIES[i].0);
+        i += 1;
+    }
+    codes
+};
+
 pub fn is_district(code: u32) -> bool {
-    DISTRICTS.binary_search(&code).is_ok()
+    let (regencies, bits) = &DISTRICT_BITS;
+    let (regency, number) = (code / 100, code % 100);
+    u16::try_from(regency)
+        .ok()
+        .and_then(|regency| regencies.binary_search(&regency).ok())
+        .is_some_and(|i| number < 64 && bits[i] & (1 << number) != 0)
+}
+
+/// The number of regencies that have districts.
+const DISTRICT_REGENCIES: usize = {
+    let (mut count, mut i) = (0, 0);
+    while i < DISTRICTS.len() {
+        if i == 0 || DISTRICTS[i] / 100 != DISTRICTS[i - 1] / 100 {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+};
+
+/// [`DISTRICTS`] as one bit per district (its last two digits, all below 64) under its regency's code: what
+/// [`is_district`] reads, a fifth of the list's size in the WebAssembly that checks a KK number as it is typed.
+/// Built from the list when compiling; the list itself is then only the server's (the areas it seeds).
+const DISTRICT_BITS: ([u16; DISTRICT_REGENCIES], [u64; DISTRICT_REGENCIES]) = {
+    let mut regencies = [0u16; DISTRICT_REGENCIES];
+    let mut bits = [0u64; DISTRICT_REGENCIES];
+    let (mut i, mut r) = (0, 0);
+    while i < DISTRICTS.len() {
+        if i > 0 && DISTRICTS[i] / 100 != DISTRICTS[i - 1] / 100 {
+            r += 1;
+        }
+        let number = DISTRICTS[i] % 100;
+        assert!(number < 64, "a district number above 63 needs a wider mask");
+        regencies[r] = (DISTRICTS[i] / 100) as u16;
+        bits[r] |= 1 << number;
+        i += 1;
+    }
+    (regencies, bits)
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_district_bits_say_what_the_list_says() {
+        // Every code from 1000 to 999999 against the list: the bits are the list, no more and no less.
+        let mut listed = DISTRICTS.iter().peekable();
+        for code in 1_000..1_000_000u32 {
+            let in_list = listed.peek() == Some(&&code);
+            if in_list {
+                listed.next();
+            }
+            assert_eq!(is_district(code), in_list, "district {code}");
+        }
+        assert!(!is_district(0) && !is_district(u32::MAX));
+    }
+
+    #[test]
+    fn province_and_regency_codes_say_what_the_lists_say() {
+        for code in 0..10_000u32 {
+            let four = format!("{code:04}");
+            assert_eq!(is_regency(&four), regency_name(&four).is_some(), "regency {four}");
+            if code < 100 {
+                let two = format!("{code:02}");
+                assert_eq!(is_province(&two), province_name(&two).is_some(), "province {two}");
+            }
+        }
+        assert!(!is_regency("") && !is_regency("14a3") && !is_regency("14031") && !is_province("+1"));
+    }
 }

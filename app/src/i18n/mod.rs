@@ -5,8 +5,9 @@
 //! both ways: a key missing from a language, or a page asking for a key that does not exist, does not build.
 //! The struct costs nothing at run time and adds no dependency to the WebAssembly bundle.
 //!
-//! The current language is a signal in context: the server reads it from the `lang` cookie, the browser takes it
-//! over from `<html lang>` when it hydrates, and the language switch updates it in place when JavaScript runs.
+//! The current language is in context: the server reads it from the `lang` cookie. Pages are rendered on the
+//! server, so islands hold no text of their own: each is given the words it shows, in the page's language. The
+//! language switch is a form: the page comes again in the other language.
 
 mod texts;
 
@@ -87,35 +88,24 @@ impl Locale {
 }
 
 /// The current language, shared by every component of a page.
+/// The page's language. It never changes while a page is shown (the switch loads the page again), so it is a plain
+/// value, not a signal: a view reads its strings once.
 #[derive(Clone, Copy)]
-pub struct I18n(RwSignal<Locale>);
+pub struct I18n(Locale);
 
 impl I18n {
-    /// The current language (tracked: a view that reads it follows a switch).
     pub fn locale(self) -> Locale {
-        self.0.get()
+        self.0
     }
 
-    /// The strings of the current language (tracked).
     pub fn t(self) -> &'static Texts {
         self.locale().texts()
-    }
-
-    pub fn set(self, locale: Locale) {
-        self.0.set(locale);
-        #[cfg(feature = "hydrate")]
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", locale.code());
-        }
     }
 }
 
 /// Puts the language of this request (server) or of this page (browser) into context.
 pub fn provide_i18n() -> I18n {
-    let i18n = I18n(RwSignal::new(initial_locale()));
+    let i18n = I18n(initial_locale());
     provide_context(i18n);
     i18n
 }

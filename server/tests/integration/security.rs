@@ -3,7 +3,10 @@ use crate::helpers::*;
 #[tokio::test]
 async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     let app = spawn_app().await;
-    let response = app.get("/").await;
+    // A page with islands (an application's section) carries Leptos's island script.
+    let (session, id) = crate::applications::start(&app, "warga.nonce@example.com", "wni").await;
+    let page = format!("/permohonan/{id}/identitas");
+    let response = crate::helpers::get_with(&app, &page, &[&session]).await;
     let policy = response.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -26,7 +29,7 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
         html.matches(&format!("nonce=\"{nonce}\"")).count()
     );
 
-    let second = app.get("/").await.headers()["content-security-policy"]
+    let second = crate::helpers::get_with(&app, &page, &[&session]).await.headers()["content-security-policy"]
         .to_str()
         .unwrap()
         .to_owned();

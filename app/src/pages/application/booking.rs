@@ -1,8 +1,8 @@
 //! `/permohonan/{id}/jadwal`: book, move or cancel the biometric-recording appointment.
 //!
 //! Without JavaScript the choices are plain links (`?lokasi=…` for the place, then `&tanggal=…` for the day) and
-//! the times a plain form of radio buttons with the places left; nothing needs a script. With JavaScript the same
-//! links change the page in place, and the places left are read again every 30 seconds and after each attempt.
+//! the times a plain form of radio buttons with the places left; nothing needs a script. With JavaScript the times
+//! are an island ([`LivePlaces`]) whose places left are read again every 30 seconds.
 
 use super::{failure_view, status_name};
 use crate::components::title::PageTitle;
@@ -16,7 +16,10 @@ use crate::{
         error::FieldProblem,
         form::use_form_state,
     },
-    components::form::{field_error, form_problems, form_title, long_day, ErrorSummary},
+    components::{
+        form::{field_error, form_problems, form_title, long_day, ErrorSummary},
+        scripts::IslandScripts,
+    },
     domain::{
         application::{Kind, Status},
         booking::{BookingStatus, ClockTime},
@@ -24,49 +27,29 @@ use crate::{
     },
     i18n::use_i18n,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// How often the places left are read again while the page is open (with JavaScript).
-const REFRESH_SECS: u64 = 30;
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const REFRESH_SECS: i32 = 30;
 
 #[component]
 pub fn AppointmentPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let book = ServerAction::<BookAppointment>::new();
     let cancel = ServerAction::<CancelAppointment>::new();
-    let refresh = RwSignal::new(0u32);
-    // With JavaScript only (effects do not run on the server): read the places again every 30 seconds, and at
-    // once when the applicant comes back to the page from another tab or app.
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || refresh.update(|n| *n += 1),
-            std::time::Duration::from_secs(REFRESH_SECS),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-        let back = window_event_listener_untyped("visibilitychange", move |_| {
-            if !document().hidden() {
-                refresh.update(|n| *n += 1);
-            }
-        });
-        on_cleanup(move || back.remove());
-    });
     let choices = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
                 query.read().get("lokasi"),
                 query.read().get("tanggal"),
-                refresh.get(),
-                book.version().get(),
-                cancel.version().get(),
             )
         },
         |(id, point, day, ..)| booking_choices(id, point, day),
     );
-    let booked = form_problems(book.value().into(), use_form_state("booking").problems);
+    let booked = Signal::stored(use_form_state("booking").problems);
     let cancelled = form_problems(cancel.value().into(), use_form_state("cancel").problems);
     let problems: Signal<Vec<FieldProblem>> = Signal::derive(move || {
         let mut all = booked.try_get().unwrap_or_default();
@@ -74,21 +57,23 @@ pub fn AppointmentPage() -> impl IntoView {
         all
     });
     let title = form_title(problems, |t| t.booking.title);
-    // The time chosen (`day time`), kept across the refreshes that draw the form anew.
-    let chosen = RwSignal::new(String::new());
     view! {
         <PageTitle text=title/>
-        // Outside the refreshing part: it takes the focus when problems appear, not at every refresh.
         <div class="container narrow"><ErrorSummary problems/></div>
-        <Transition>
+        <Suspense>
             {move || Suspend::new(async move {
                 match choices.await {
-                    Ok(page) => booking_view(page, BookingForms { book, cancel, problems, chosen }),
+                    Ok(page) => booking_view(page, BookingForms { cancel, problems }),
                     Err(error) => failure_view(error),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
+}
+
+/// The id of a time's radio button (`browser::places` finds it by the same name).
+fn time_id(time: ClockTime) -> String {
+    format!("time-{}", time.to_string().replace(':', ""))
 }
 
 fn time_range(starts: ClockTime, ends: ClockTime) -> String {
@@ -111,13 +96,11 @@ fn not_bookable(t: &crate::i18n::Booking, status: Status) -> &'static str {
     }
 }
 
-/// The page's two forms, their problems, and the time chosen.
+/// The cancel form and the page's problems.
 #[derive(Clone, Copy)]
 struct BookingForms {
-    book: ServerAction<BookAppointment>,
     cancel: ServerAction<CancelAppointment>,
     problems: Signal<Vec<FieldProblem>>,
-    chosen: RwSignal<String>,
 }
 
 fn booking_view(page: BookingPage, forms: BookingForms) -> AnyView {
@@ -315,15 +298,11 @@ fn time_form(id: &str, point: &str, day: Date, page: &BookingPage, forms: Bookin
         .iter()
         .map(|c| {
             let (time, ends, places) = (c.time, c.ends, c.places);
-            let input_id = format!("time-{}", time.to_string().replace(':', ""));
-            let key = format!("{day} {time}");
-            let checked = places > 0 && forms.chosen.get_untracked() == key;
-            let hint = move || {
-                if places == 0 {
-                    t().full.to_owned()
-                } else {
-                    t().places_left.replace("{n}", &places.to_string())
-                }
+            let input_id = time_id(time);
+            let hint = if places == 0 {
+                t().full.to_owned()
+            } else {
+                t().places_left.replace("{n}", &places.to_string())
             };
             view! {
                 <div class="radio">
@@ -334,26 +313,27 @@ fn time_form(id: &str, point: &str, day: Date, page: &BookingPage, forms: Bookin
                         id=input_id.clone()
                         value=time.to_string()
                         disabled=places == 0
-                        checked=checked
-                        on:change=move |_| forms.chosen.set(key.clone())
                     />
-                    <label class="radio__label" for=input_id>{time_range(time, ends)} " · " {hint}</label>
+                    <label class="radio__label" for=input_id.clone()>
+                        {time_range(time, ends)} " · " <span id=format!("{input_id}-places")>{hint}</span>
+                    </label>
                 </div>
             }
         })
         .collect_view();
     let error = field_error("time", forms.problems);
+    let places_url = booking_choices_url(&id, &point, day);
     view! {
-        <h2 id="waktu">{move || t().choose_time}</h2>
-        <ActionForm action=forms.book>
+        <h2 id="waktu">{t().choose_time}</h2>
+        <form method="post" action=BookAppointment::url()>
             <input type="hidden" name="application" value=id/>
             <input type="hidden" name="point" value=point/>
             <input type="hidden" name="day" value=day.to_string()/>
             <input type="hidden" name="replaces" value=moving.unwrap_or_default()/>
             <div class=move || if error().is_some() { "field field--error" } else { "field" }>
                 <fieldset class="fieldset" id="time">
-                    <legend class="field__label">{move || long_day(i18n.t(), day)}</legend>
-                    <p class="field__hint">{move || t().refreshes}</p>
+                    <legend class="field__label">{long_day(i18n.t(), day)}</legend>
+                    <p class="field__hint">{t().refreshes}</p>
                     {move || error().map(|message| view! {
                         <p class="field__error">
                             <span class="visually-hidden">{i18n.t().common.error_title_prefix}</span>
@@ -363,7 +343,34 @@ fn time_form(id: &str, point: &str, day: Date, page: &BookingPage, forms: Bookin
                     <div class="radios radios--times">{options}</div>
                 </fieldset>
             </div>
-            <button class="button" type="submit">{move || if button { t().move_button } else { t().book_button }}</button>
-        </ActionForm>
+            <button class="button" type="submit">{if button { t().move_button } else { t().book_button }}</button>
+        </form>
+        <PlacesLeft url=places_url full=t().full.to_owned() left=t().places_left.to_owned()/>
+        <IslandScripts/>
     }
+}
+
+/// The address that answers this day's places: the booking page's own data. Ids and point codes are the server's
+/// own (hex, digits and dots), as in [`booking_choice_page`].
+fn booking_choices_url(id: &str, point: &str, day: Date) -> String {
+    format!(
+        "{}?application={id}&point={point}&day={day}",
+        crate::api::bookings::BookingChoices::url()
+    )
+}
+
+/// The places left at each time, read again every 30 seconds and when the applicant comes back to the page from
+/// another tab or app, so that a time that filled up meanwhile is shown full before they press the button: the one
+/// part of the booking page that runs in the browser (`browser::places`). The form itself is a plain form: it
+/// books the same way with or without JavaScript, and whether the WebAssembly has arrived or not. `full` and
+/// `left` are the words for a full time and for `{n}` places left.
+#[island(lazy)]
+fn PlacesLeft(url: String, full: String, left: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::browser::places::refresh(url, REFRESH_SECS, full, left);
+        crate::island_live();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (url, full, left);
 }

@@ -5,17 +5,18 @@ use super::{documents::documents, section_name, ApplicationLoader};
 use crate::components::title::PageTitle;
 use crate::{
     api::{
-        applications::{application_page, list_areas, ApplicationView, Area, SaveSection},
-        error::Problem,
+        applications::{application_page, list_areas, ApplicationView, SaveSection},
         form::{use_form_state, FormState},
     },
-    components::form::{form_problems, form_title, ErrorSummary, RadioField, SelectField, TextField},
+    components::{
+        form::{form_problems, form_title, ErrorSummary, LiveField, RadioField, SelectField},
+        scripts::IslandScripts,
+    },
     domain::{
-        application::{check_field, kitap_status, nik_prefill, Section, BLOOD_TYPES, RELIGIONS},
+        application::{kitap_status, nik_prefill, Section, BLOOD_TYPES, RELIGIONS},
         countries::COUNTRIES,
         eligibility::{KitapStatus, MaritalStatus},
         regions::{PROVINCES, REGENCIES},
-        Date,
     },
     i18n::{use_i18n, Locale},
     pages::not_found::NotFound,
@@ -31,9 +32,16 @@ pub fn SectionPage() -> impl IntoView {
 fn section_view(app: ApplicationView) -> AnyView {
     let params = use_params_map();
     let section = params.read_untracked().get("section").and_then(|s| Section::parse(&s));
+    // Every section page has islands (live checks, the area lists, the scan forms): the page's one loader.
     match section {
-        Some(Section::Documents) if app.kind.sections().contains(&Section::Documents) => documents(app),
-        Some(section) if app.kind.sections().contains(&section) => view! { <SectionForm app section/> }.into_any(),
+        Some(Section::Documents) if app.kind.sections().contains(&Section::Documents) => {
+            // The scan forms are islands only while the application can change.
+            let editable = app.status.editable();
+            view! { {documents(app)} {editable.then(|| view! { <IslandScripts/> })} }.into_any()
+        }
+        Some(section) if app.kind.sections().contains(&section) => {
+            view! { <SectionForm app section/> <IslandScripts/> }.into_any()
+        }
         _ => view! { <NotFound/> }.into_any(),
     }
 }
@@ -41,11 +49,6 @@ fn section_view(app: ApplicationView) -> AnyView {
 /// The value a field starts with: what was just typed (after a mistake, without JavaScript), else what is saved.
 fn initial(flash: &FormState, app: &ApplicationView, field: &str) -> String {
     flash.value(field).unwrap_or_else(|| app.answer(field))
-}
-
-/// The browser's half of "the same checks as the server": runs as the user leaves a field.
-fn live(field: &'static str, today: Date) -> Callback<String, Option<Problem>> {
-    Callback::new(move |value: String| check_field(field, &value, today).err().map(Problem::Answer))
 }
 
 #[component]
@@ -92,9 +95,9 @@ fn identity(
 ) -> impl IntoView {
     let today = app.today;
     view! {
-        <TextField name="nik" label=|t| t.fields.nik hint=|t| t.fields.nik_hint value=initial(flash, app, "nik") problems inputmode="numeric" autocomplete="off" live=live("nik", today)/>
-        <TextField name="no_kk" label=|t| t.fields.no_kk hint=|t| t.fields.no_kk_hint value=initial(flash, app, "no_kk") problems inputmode="numeric" autocomplete="off" live=live("no_kk", today)/>
-        <TextField name="full_name" label=|t| t.fields.full_name hint=|t| t.fields.full_name_hint value=initial(flash, app, "full_name") problems autocomplete="name" live=live("full_name", today)/>
+        <LiveField name="nik" value=initial(flash, app, "nik") problems today/>
+        <LiveField name="no_kk" value=initial(flash, app, "no_kk") problems today/>
+        <LiveField name="full_name" value=initial(flash, app, "full_name") problems today/>
     }
 }
 
@@ -126,9 +129,9 @@ fn birth(
         ]
     });
     view! {
-        <TextField name="birth_place" label=|t| t.fields.birth_place value=initial(flash, app, "birth_place") problems live=live("birth_place", today)/>
+        <LiveField name="birth_place" value=initial(flash, app, "birth_place") problems today/>
         {prefilled.then(|| view! { <p class="notice">{move || i18n.t().application.prefilled_from_nik}</p> })}
-        <TextField name="birth_date" label=|t| t.fields.birth_date value=birth_date problems input_type="date" autocomplete="bday" live=live("birth_date", today)/>
+        <LiveField name="birth_date" value=birth_date problems today/>
         <RadioField name="sex" legend=|t| t.fields.sex options=sexes value=sex problems/>
     }
 }
@@ -177,7 +180,7 @@ fn personal(
         <SelectField name="blood_type" label=|t| t.fields.blood_type options=blood value=initial(flash, app, "blood_type") problems/>
         <SelectField name="religion" label=|t| t.fields.religion options=religions value=initial(flash, app, "religion") problems/>
         <RadioField name="marital_status" legend=|t| t.fields.marital_status options=marital value=initial(flash, app, "marital_status") problems/>
-        <TextField name="occupation" label=|t| t.fields.occupation hint=|t| t.fields.occupation_hint value=initial(flash, app, "occupation") problems autocomplete="organization-title" live=live("occupation", today)/>
+        <LiveField name="occupation" value=initial(flash, app, "occupation") problems today/>
     }
 }
 
@@ -190,8 +193,8 @@ fn contact(
     let today = app.today;
     view! {
         <p>{move || i18n.t().fields.contact_hint}</p>
-        <TextField name="phone" label=|t| t.fields.phone hint=|t| t.fields.phone_hint value=initial(flash, app, "phone") problems input_type="tel" autocomplete="tel" live=live("phone", today)/>
-        <TextField name="email" label=|t| t.fields.email value=initial(flash, app, "email") problems input_type="email" autocomplete="email" live=live("email", today)/>
+        <LiveField name="phone" value=initial(flash, app, "phone") problems today/>
+        <LiveField name="email" value=initial(flash, app, "email") problems today/>
     }
 }
 
@@ -229,15 +232,13 @@ fn stay_permit(
     view! {
         {soon.map(|days| view! { <p class="notice">{move || i18n.t().application.kitap_expires_soon.replace("{n}", &days.to_string())}</p> })}
         <SelectField name="nationality" label=|t| t.fields.nationality options=countries value=initial(flash, app, "nationality") problems/>
-        <TextField name="passport_no" label=|t| t.fields.passport_no value=initial(flash, app, "passport_no") problems autocomplete="off" live=live("passport_no", today)/>
-        <TextField name="kitap_no" label=|t| t.fields.kitap_no value=initial(flash, app, "kitap_no") problems autocomplete="off" live=live("kitap_no", today)/>
-        <TextField name="kitap_expiry" label=|t| t.fields.kitap_expiry hint=|t| t.fields.kitap_expiry_hint value=initial(flash, app, "kitap_expiry") problems input_type="date" live=live("kitap_expiry", today)/>
+        <LiveField name="passport_no" value=initial(flash, app, "passport_no") problems today/>
+        <LiveField name="kitap_no" value=initial(flash, app, "kitap_no") problems today/>
+        <LiveField name="kitap_expiry" value=initial(flash, app, "kitap_expiry") problems today/>
     }
 }
 
-/// Province → regency → district → village. Without JavaScript the "show the next choices" button saves the
-/// levels chosen so far and the page comes back with the next list; with it, each list fills as the one above
-/// is chosen. Only one district's villages (a few dozen) ever travel, never the country's 83,762.
+/// The address: street, RT/RW and postal code as live fields, and the area pickers.
 #[component]
 fn AddressFields(
     app: ApplicationView,
@@ -246,60 +247,76 @@ fn AddressFields(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = app.today;
-    let province = RwSignal::new(app.answer("province"));
-    let regency = RwSignal::new(app.answer("regency"));
-    let district = RwSignal::new(app.answer("district"));
-    let village = RwSignal::new(initial(&flash, &app, "village_code"));
+    let (province, regency, district) = (app.answer("province"), app.answer("regency"), app.answer("district"));
+    let village = initial(&flash, &app, "village_code");
     let provinces: Vec<(String, String)> = PROVINCES
         .iter()
         .map(|(c, n)| ((*c).to_owned(), (*n).to_owned()))
         .collect();
-    let regencies = Signal::derive(move || {
-        let p = province.get();
-        REGENCIES
-            .iter()
-            .filter(|(c, _)| !p.is_empty() && c.starts_with(p.as_str()))
-            .map(|(c, n)| (format!("{}.{}", &c[0..2], &c[2..4]), (*n).to_owned()))
-            .collect::<Vec<_>>()
-    });
-    let fetch = |parent: String| async move {
-        if parent.is_empty() {
-            Ok(Vec::new())
-        } else {
-            list_areas(parent).await
-        }
-    };
-    let districts = Resource::new(move || regency.get(), fetch);
-    let villages = Resource::new(move || district.get(), fetch);
-    let as_options = |areas: Option<Result<Vec<Area>, _>>| -> Vec<(String, String)> {
-        areas
-            .and_then(|r| r.ok())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|a: Area| (a.code, a.name))
-            .collect()
-    };
-    let district_options = Signal::derive(move || as_options(districts.get()));
-    let village_options = Signal::derive(move || as_options(villages.get()));
+    let regencies: Vec<(String, String)> = REGENCIES
+        .iter()
+        .filter(|(c, _)| !province.is_empty() && c.starts_with(province.as_str()))
+        .map(|(c, n)| (format!("{}.{}", &c[0..2], &c[2..4]), (*n).to_owned()))
+        .collect();
     view! {
-        <TextField name="street" label=|t| t.fields.street hint=|t| t.fields.street_hint value=initial(&flash, &app, "street") problems autocomplete="street-address" live=live("street", today)/>
+        <LiveField name="street" value=initial(&flash, &app, "street") problems today/>
         <div class="field-row">
-            <TextField name="rt" label=|t| t.fields.rt value=initial(&flash, &app, "rt") problems inputmode="numeric" class="input--short" live=live("rt", today)/>
-            <TextField name="rw" label=|t| t.fields.rw value=initial(&flash, &app, "rw") problems inputmode="numeric" class="input--short" live=live("rw", today)/>
+            <LiveField name="rt" value=initial(&flash, &app, "rt") problems today/>
+            <LiveField name="rw" value=initial(&flash, &app, "rw") problems today/>
         </div>
-        <SelectField name="province" label=|t| t.fields.province options=provinces value=province problems
-            on_choose=Callback::new(move |v| { province.set(v); regency.set(String::new()); district.set(String::new()); village.set(String::new()); })/>
-        <SelectField name="regency" label=|t| t.fields.regency options=regencies value=regency problems
-            on_choose=Callback::new(move |v| { regency.set(v); district.set(String::new()); village.set(String::new()); })/>
-        <Transition>
-            <SelectField name="district" label=|t| t.fields.district options=district_options value=district problems
-                on_choose=Callback::new(move |v| { district.set(v); village.set(String::new()); })/>
-            <SelectField name="village_code" label=|t| t.fields.village_code options=village_options value=village problems
-                on_choose=Callback::new(move |v| village.set(v))/>
-        </Transition>
+        <SelectField name="province" label=|t| t.fields.province options=provinces value=province problems/>
+        <SelectField name="regency" label=|t| t.fields.regency options=regencies value=regency.clone() problems/>
+        <Suspense>
+            {move || {
+                let (regency, district, village) = (regency.clone(), district.clone(), village.clone());
+                Suspend::new(async move {
+                    let districts = areas_under(regency).await;
+                    let villages = areas_under(district.clone()).await;
+                    view! {
+                        <SelectField name="district" label=|t| t.fields.district options=districts value=district problems/>
+                        <SelectField name="village_code" label=|t| t.fields.village_code options=villages value=village problems/>
+                    }
+                })
+            }}
+        </Suspense>
+        <AreaLists choose=i18n.t().application.choose.to_owned()/>
         <p class="no-js-only">
             <button class="button button--secondary" type="submit" name="action" value="refine">{move || i18n.t().application.show_choices}</button>
         </p>
-        <TextField name="postal_code" label=|t| t.fields.postal_code value=initial(&flash, &app, "postal_code") problems inputmode="numeric" autocomplete="postal-code" class="input--short" live=live("postal_code", today)/>
+        <LiveField name="postal_code" value=initial(&flash, &app, "postal_code") problems today/>
     }
+}
+
+/// The areas directly under `parent` as (code, name); none for no parent, or when they cannot be read (the page
+/// then shows the lists empty, and the server's check still asks for the missing choice).
+async fn areas_under(parent: String) -> Vec<(String, String)> {
+    if parent.is_empty() {
+        return Vec::new();
+    }
+    list_areas(parent)
+        .await
+        .map(|areas| areas.into_iter().map(|a| (a.code, a.name)).collect())
+        .unwrap_or_default()
+}
+
+/// Province → regency → district → village: the one part of the address page's lists that runs in the browser
+/// (`browser::area_picker`). Without JavaScript (or before the WebAssembly has arrived) the "show the next
+/// choices" button saves the levels chosen so far and the page comes back with the next list; with it, each list
+/// fills as the one above is chosen, without a page load. Only one parent's areas (a few dozen) travel at a time,
+/// never the country's 83,762. `choose` is the lists' empty first option.
+#[island(lazy)]
+fn AreaLists(choose: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::browser::area_picker::watch(
+            |parent| {
+                use leptos::server_fn::ServerFn;
+                crate::browser::fetch::with_query(crate::api::applications::ListAreas::url(), &[("parent", parent)])
+            },
+            choose,
+        );
+        crate::island_live();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = choose;
 }
