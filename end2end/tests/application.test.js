@@ -5,7 +5,7 @@
 // first one's application and scans.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phonePage, hydrated, check } from './support.js';
+import { launch, phonePage, hydrated, check, assertNoScript } from './support.js';
 import { signIn, womanNik } from './citizen.js';
 import { pdf, png, bigPhoto } from './files.js';
 import { bookMoveAndCancel } from './appointment.js';
@@ -126,11 +126,13 @@ async function journey(page, { kind, mode, nik, name, birthDate, foreigner }) {
     assert.ok(summary.includes(expected), `check your answers shows ${expected}`);
   }
   await check(page, label('check your answers'));
+  if (page.javaScript) await assertNoScript(page, label('check your answers'));
   await page.getByRole('button', { name: 'Kirim permohonan' }).click();
   await page.waitForURL('**/terkirim');
   const reference = (await page.textContent('.panel__reference')).trim();
   assert.match(reference, /^BKS-\d{6}-[A-Z2-9]{6}$/);
   await check(page, label('confirmation'));
+  if (page.javaScript) await assertNoScript(page, label('confirmation'));
   await bookMoveAndCancel(page, { foreigner, label });
   assert.deepEqual(page.errors.filter((e) => !/status of 4\d\d/.test(e)), [], 'no errors in the console');
   return id;

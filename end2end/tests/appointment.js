@@ -33,7 +33,8 @@ export async function choose(page, { place, nth, time, button, label }) {
   await radio.check();
   if (page.javaScript) {
     // Coming back to the page from another tab reads the places left again; the time chosen stays chosen.
-    const refreshed = page.waitForResponse((r) => r.url().includes('/api/jadwal/pilihan'));
+    // (Whatever the island asks the server: the first request the page makes in the background.)
+    const refreshed = page.waitForResponse((r) => ['fetch', 'xhr'].includes(r.request().resourceType()));
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
     assert.equal((await refreshed).status(), 200);
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));

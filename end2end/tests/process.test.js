@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, phonePage, hydrated, check } from './support.js';
+import { launch, phonePage, hydrated, check, assertNoScript } from './support.js';
 import { signIn, submittedApplication, womanNik } from './citizen.js';
 import { mailTo, subjectsTo } from './mail.js';
 import { choose } from './appointment.js';
@@ -65,7 +65,12 @@ async function show(citizen, path) {
   if (citizen.page.javaScript) await hydrated(citizen.page);
   return citizen.page.textContent('main');
 }
-const tracking = (citizen) => show(citizen, `/permohonan/${citizen.id}`);
+/** The task list / tracking page: no island, so (islands build) no script with JavaScript on either. */
+async function tracking(citizen) {
+  const text = await show(citizen, `/permohonan/${citizen.id}`);
+  if (citizen.page.javaScript) await assertNoScript(citizen.page, 'the tracking page');
+  return text;
+}
 const bookingPage = (citizen, query = '') => show(citizen, `/permohonan/${citizen.id}/jadwal${query}`);
 
 /** From the tracking page, as the applicant would: the link to the appointment, then place, day and time. */
