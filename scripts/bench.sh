@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks of the release build: throughput and latency under 32 connections, and what a phone downloads.
 # Prints its tables; the README says how to read them.
-# BENCH_SKIP: parts to leave out, separated by spaces, of: load sizes uploads contention cluster queue
-# (e.g. BENCH_SKIP=queue leaves out the long staff-queue bench); by default every part runs.
+# BENCH_SKIP: parts to leave out, separated by spaces, of: load sizes weights lighthouse ratio uploads contention
+# cluster queue (e.g. BENCH_SKIP=queue leaves out the long staff-queue bench); by default every part runs.
+#   weights     every citizen page in Chromium on a cold cache: bytes transferred by kind against the budgets (the
+#               landing page 30 KB, every other page 120 KB, the largest WASM 150 KB brotli); the run ends with
+#               exit 1, after every part, when a row is over (end2end/bench/page_weights.mjs)
+#   lighthouse  Lighthouse scores of six citizen pages (scripts/bench/lighthouse.sh; scripts/setup.sh bench installs it)
+#   ratio       the portal's req/s as a share of nginx's on the same bytes, landing page and a signed-in form page
+#               (scripts/bench/ratio.sh; nginx on BENCH_NGINX_PORT, 3502)
+# BENCH_SERVER, BENCH_SITE: the server binary and its site (target/release/server, target/site), e.g. an older build.
 # The cluster part starts its own cluster (scripts/cluster.sh, PostgreSQL, S3, nginx) on BENCH_CLUSTER_PORT (3600)
 # and stops it at the end.
 set -euo pipefail
@@ -12,6 +19,9 @@ PORT="${BENCH_PORT:-3500}"
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS=32
 SMTP_PORT="${BENCH_SMTP_PORT:-2527}"
+NGINX_PORT="${BENCH_NGINX_PORT:-3502}"
+SERVER_BIN="${BENCH_SERVER:-target/release/server}"
+SITE="${BENCH_SITE:-target/site}"
 DATA=$(mktemp -d /tmp/portal-bench.XXXXXX)
 SKIP=" ${BENCH_SKIP:-} "
 want() { case "$SKIP" in *" $1 "*) return 1 ;; *) return 0 ;; esac; }
@@ -23,8 +33,8 @@ CLUSTER_UP=0
 python3 scripts/smtp_sink.py --port "$SMTP_PORT" --dir "$DATA/mail" --idle 900 >"$DATA/smtp.log" 2>&1 &
 SINK=$!
 # METRICS_ADDR on a port of the system's choosing: never in the way of another portal on this machine.
-DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-  METRICS_ADDR=127.0.0.1:0 SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" target/release/server >"$DATA/server.log" 2>&1 &
+DATA_DIR="$DATA/data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$SITE" RUST_LOG=warn \
+  METRICS_ADDR=127.0.0.1:0 SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$SERVER_BIN" >"$DATA/server.log" 2>&1 &
 SERVER=$!
 cleanup() {
   if [ "$CLUSTER_UP" = 1 ]; then
@@ -39,8 +49,9 @@ trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
 BASE="http://127.0.0.1:$PORT"
-CSS=$(curl -fsS "$BASE/" | grep -o '/pkg/portal\.[A-Za-z0-9_-]*\.css' | head -n 1)
-WASM=$(curl -fsS "$BASE/" | grep -o '/pkg/portal\.[A-Za-z0-9_-]*\.wasm' | head -n 1)
+CSS=$(curl -fsS "$BASE/" | grep -o '/pkg/portal\.[A-Za-z0-9_-]*\.css' | head -n 1 || true)
+# The largest WASM of the site: with islands the landing page loads none.
+WASM="/pkg/$(cd "$SITE/pkg" && ls -S -- *.wasm | head -n 1)"
 
 # wrk prints latencies as 812.00us, 1.20ms or 1.01s: normalise to milliseconds.
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }'; }
@@ -79,13 +90,48 @@ echo
 echo "Bundle sizes (release build)"
 printf '| %-34s | %10s | %10s |\n' "file" "raw" "brotli"
 printf '|%s|%s|%s|\n' "------------------------------------" "------------" "------------"
-for f in target/site/pkg/portal.*.wasm target/site/pkg/portal.*.js target/site/pkg/portal.*.css; do
+# The shared module, its JS, the split loader, each island's chunks (cargo leptos build --split) and the CSS.
+for f in "$SITE"/pkg/portal.*.wasm "$SITE"/pkg/portal.*.js "$SITE"/pkg/__wasm_split.*.js "$SITE"/pkg/split_*.wasm \
+  "$SITE"/pkg/chunk_*.wasm "$SITE"/pkg/portal.*.css; do
   [ -f "$f" ] && size "$(basename "$f")" "$f"
 done
-# What a citizen page (any form page) loads to become interactive: the one JS module and the one WASM file.
-JS_BR=$(brotli -c -q 11 target/site/pkg/portal.*.js | wc -c)
-WASM_BR=$(brotli -c -q 11 target/site/pkg/portal.*.wasm | wc -c)
-echo "A citizen page loads $(((JS_BR + WASM_BR) / 1024)) KiB of JS and WASM (brotli), once; the browser keeps it (immutable)."
+WASM_BR=$(cat "$SITE"/pkg/*.wasm | brotli -c -q 11 | wc -c)
+echo "All the WASM together: $((WASM_BR / 1024)) KiB (brotli); a page with islands loads the shared module and its islands' chunks"
+echo "(the page-weight table says how much each page loads); a page without islands loads none."
+fi
+
+# Budgets over (the weights part): said, and the run fails, once every part has printed.
+OVER=""
+if want weights || want lighthouse || want ratio; then
+  # One citizen for the page parts: signed in, with a submitted application, a citizen draft and a foreigner draft.
+  python3 scripts/bench/citizen.py "$PORT" "$DATA/mail" "bench.pages.$(date +%s)@contoh.id" >"$DATA/citizen.json"
+  COOKIE=$(jq -r .cookie "$DATA/citizen.json")
+  SUBMITTED=$(jq -r .submitted "$DATA/citizen.json")
+  DRAFT=$(jq -r .wni "$DATA/citizen.json")
+fi
+
+if want weights; then
+echo
+echo "Page weights: each citizen page in Chromium (360×740), a fresh profile (cold cache), until the network is idle"
+[ -d end2end/node_modules/playwright-core ] || { echo "bench: end2end packages missing: run scripts/setup.sh bench" >&2; exit 1; }
+node end2end/bench/page_weights.mjs "$BASE" "$DATA/citizen.json" "$SITE" | tee "$DATA/weights.txt" \
+  || OVER=$(grep '^Over budget: ' "$DATA/weights.txt" || echo "the weights part failed")
+fi
+
+if want lighthouse; then
+  # The booking page at its last step (a place and a day chosen: the times, with their live places).
+  BOOKING="$BASE/permohonan/$SUBMITTED/jadwal"
+  step=$(curl -fsS -H "Cookie: $COOKIE" "$BOOKING" | grep -o 'href="[^"#]*lokasi=[^"#]*' | head -n 1 | sed 's/^href="//; s/&amp;/\&/g' || true)
+  [ -n "$step" ] && step=$(curl -fsS -H "Cookie: $COOKIE" "$BASE$step" | grep -o 'href="[^"#]*tanggal=[^"#]*' | head -n 1 | sed 's/^href="//; s/&amp;/\&/g' || true)
+  [ -n "$step" ] && BOOKING="$BASE$step"
+  scripts/bench/lighthouse.sh "$COOKIE" "landing page=$BASE/" "sign-in=$BASE/masuk" \
+    "signed in: form (identity)=$BASE/permohonan/$DRAFT/identitas" "signed in: documents=$BASE/permohonan/$DRAFT/dokumen" \
+    "signed in: booking (times)=$BOOKING" "signed in: tracking=$BASE/permohonan/$SUBMITTED"
+fi
+
+if want ratio; then
+  DURATION="$DURATION" CONNECTIONS="$CONNECTIONS" \
+    scripts/bench/ratio.sh "$BASE" "$NGINX_PORT" "$COOKIE" "/permohonan/$DRAFT/identitas"
 fi
 
 if want uploads; then
@@ -204,4 +250,10 @@ PG_DB="portal_queue_$$"
 psql -q "$PG_URL" -c "CREATE DATABASE $PG_DB"
 target/release/staff_queue_bench "${PG_URL%/*}/$PG_DB" "$QUEUE_APPLICATIONS" "$QUEUE_EVENTS"
 psql -q "$PG_URL" -c "DROP DATABASE $PG_DB"
+fi
+
+if [ -n "$OVER" ]; then
+  echo
+  echo "bench: the page weights are over budget (the table above). $OVER" >&2
+  exit 1
 fi

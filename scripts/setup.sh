@@ -7,7 +7,8 @@
 #                           and s3s-fs (crates.io: the S3 server of the tests, scripts/test-s3.sh)
 #   scripts/setup.sh fuzz   schemathesis and cryptography (PyPI) in a virtual environment under .tools/venv, for
 #                           the schema-driven run against the AFIS link (scripts/schemathesis.sh)
-#   scripts/setup.sh bench  also wrk, nginx and s3s-fs (the cluster)
+#   scripts/setup.sh bench  also wrk, nginx and s3s-fs (the cluster), and Lighthouse (npm, into .tools: only the
+#                           bench's `lighthouse` part runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ CRYPTOGRAPHY_VERSION=50.0.2
 BINARYEN_VERSION=132
 # 0.14.1 is the newest s3s-fs that builds with rustc 1.95 (0.15 and later need 1.96).
 S3S_FS_VERSION=0.14.1
+LIGHTHOUSE_VERSION=12.8.2
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 apt_install() {
@@ -89,10 +91,19 @@ fuzz_tools() {
   fi
 }
 
+lighthouse() {
+  # The bench's scores of the citizen pages (scripts/bench/lighthouse.sh), in Debian's Chromium.
+  if ! .tools/node_modules/.bin/lighthouse --version 2>/dev/null | grep -qx "$LIGHTHOUSE_VERSION"; then
+    say "npm: installing lighthouse $LIGHTHOUSE_VERSION into .tools"
+    mkdir -p .tools
+    npm install --prefix .tools --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_VERSION"
+  fi
+}
+
 case "${1:-run}" in
   run)   apt_install brotli gzip; rust_tools ;;
   test)  apt_install brotli gzip postgresql chromium curl openssl poppler-utils zbar-tools sqlite3 nginx; rust_tools; end2end_packages; python_packages; fuzz_tools; s3_server ;;
   fuzz)  apt_install curl; fuzz_tools ;;
-  bench) apt_install brotli gzip postgresql chromium curl wrk nginx; rust_tools; end2end_packages; python_packages; s3_server ;;
+  bench) apt_install brotli gzip postgresql chromium curl wrk nginx; rust_tools; end2end_packages; python_packages; s3_server; lighthouse ;;
   *) echo "usage: $0 run|test|bench|fuzz" >&2; exit 2 ;;
 esac
