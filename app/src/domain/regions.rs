@@ -1129,26 +1129,21 @@ const fn number(code: &str) -> u16 {
 
 /// The codes of [`PROVINCES`] as numbers, built when compiling: the check of a NIK in the browser carries these
 /// 76 bytes instead of the names.
-const PROVINCE_CODES: [u16; PROVINCES.len()] = {
-    let mut codes = [0u16; PROVINCES.len()];
-    let mut i = 0;
-    while i < PROVINCES.len() {
-        codes[i] = number(PROVINCES[i].0);
-        i += 1;
-    }
-    codes
-};
+const PROVINCE_CODES: [u16; PROVINCES.len()] = numbers(PROVINCES);
 
 /// The codes of [`REGENCIES`] as numbers, built when compiling (1 KB instead of the names' 20).
-const REGENCY_CODES: [u16; REGENCIES.len()] = {
-    let mut codes = [0u16; REGENCIES.len()];
+const REGENCY_CODES: [u16; REGENCIES.len()] = numbers(REGENCIES);
+
+/// The codes of a (code, name) list as numbers, when compiling.
+const fn numbers<const N: usize>(list: &[(&str, &str)]) -> [u16; N] {
+    let mut codes = [0u16; N];
     let mut i = 0;
-    while i < REGENCIES.len() {
-        codes[i] = number(REGENCIES[i].0);
+    while i < N {
+        codes[i] = number(list[i].0);
         i += 1;
     }
     codes
-};
+}
 
 pub fn is_district(code: u32) -> bool {
     let (regencies, bits) = &DISTRICT_BITS;

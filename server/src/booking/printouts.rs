@@ -31,7 +31,9 @@ pub struct Printouts {
     pub secure_cookies: bool,
 }
 
-fn locale_of(headers: &HeaderMap) -> Locale {
+/// The language of the page a request comes from, decided as the app decides it (`app::i18n::initial_locale`):
+/// the first `Cookie` header, else Indonesian.
+pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
     headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())

@@ -24,6 +24,7 @@
 
 use crate::{
     assets::{accepted_encodings, Encoding},
+    booking::printouts::locale_of,
     http::security,
 };
 use app::i18n::Locale;
@@ -104,15 +105,6 @@ pub async fn serve(State(cache): State<Arc<LandingCache>>, request: Request, nex
     vary(fill(&cache, locale, response).await)
 }
 
-/// The language of the page, decided as the app decides it (`app::i18n::initial_locale`): the first `Cookie`
-/// header, else Indonesian.
-fn locale_of(headers: &HeaderMap) -> Locale {
-    headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(Locale::from_cookie_header)
-        .unwrap_or_default()
-}
 
 /// Whether the request's cookies, if any, are only the language's (`lang`, or `__Host-lang` on https).
 fn only_language_cookies(headers: &HeaderMap) -> bool {
