@@ -105,7 +105,6 @@ pub async fn serve(State(cache): State<Arc<LandingCache>>, request: Request, nex
     vary(fill(&cache, locale, response).await)
 }
 
-
 /// Whether the request's cookies, if any, are only the language's (`lang`, or `__Host-lang` on https).
 fn only_language_cookies(headers: &HeaderMap) -> bool {
     let lang = app::i18n::LANG_COOKIE;
