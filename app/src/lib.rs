@@ -2,8 +2,8 @@
 //!
 //! This crate is compiled twice: natively with feature `ssr` (linked into the `server` binary, which renders
 //! every page on the server) and to WebAssembly with feature `hydrate`, which holds only the `#[island]`s: the few
-//! parts of a page where a person gains from script (see the README's architecture section). Everything here must therefore compile for both; server-only code sits behind
-//! `#[cfg(feature = "ssr")]`.
+//! parts of a page where a person gains from script (see the README's architecture section). Everything here must
+//! therefore compile for both; server-only code sits behind `#[cfg(feature = "ssr")]`.
 //!
 //! - [`domain`]: pure rules shared by browser and server, no I/O.
 //! - [`api`]: `#[server]` functions, the only door between browser and server.

@@ -487,6 +487,22 @@ mod tests {
         assert_eq!(renders.load(Ordering::SeqCst), 4);
     }
 
+    /// A router whose `/` is a bare Indonesian page with a nonce in its policy.
+    fn indonesian_page() -> Router {
+        Router::new().route(
+            "/",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/html"),
+                        (header::CONTENT_SECURITY_POLICY, "script-src 'nonce-abc'"),
+                    ],
+                    "<html lang=\"id\"></html>",
+                )
+            }),
+        )
+    }
+
     #[tokio::test]
     async fn nothing_per_request_is_kept_or_served_from_the_cache() {
         let renders = Arc::new(AtomicUsize::new(0));
@@ -504,19 +520,7 @@ mod tests {
                 .insert(header::SET_COOKIE, HeaderValue::from_static("x=1"));
             response
         };
-        let setting = Router::new()
-            .route(
-                "/",
-                get(|| async {
-                    (
-                        [
-                            (header::CONTENT_TYPE, "text/html"),
-                            (header::CONTENT_SECURITY_POLICY, "script-src 'nonce-abc'"),
-                        ],
-                        "<html lang=\"id\"></html>",
-                    )
-                }),
-            )
+        let setting = indonesian_page()
             .route_layer(middleware::from_fn(flashing))
             .route_layer(middleware::from_fn_with_state(cache.clone(), serve));
         send(&setting, Method::GET, "/", &[]).await;
@@ -536,20 +540,7 @@ mod tests {
     #[tokio::test]
     async fn a_page_in_another_language_than_asked_is_not_kept() {
         let cache = Arc::new(LandingCache::default());
-        let router = Router::new()
-            .route(
-                "/",
-                get(|| async {
-                    (
-                        [
-                            (header::CONTENT_TYPE, "text/html"),
-                            (header::CONTENT_SECURITY_POLICY, "script-src 'nonce-abc'"),
-                        ],
-                        "<html lang=\"id\"></html>",
-                    )
-                }),
-            )
-            .route_layer(middleware::from_fn_with_state(cache.clone(), serve));
+        let router = indonesian_page().route_layer(middleware::from_fn_with_state(cache.clone(), serve));
         send(&router, Method::GET, "/", &[("cookie", "lang=en")]).await;
         assert!(cache.is_empty());
         send(&router, Method::GET, "/", &[("cookie", "lang=id")]).await;

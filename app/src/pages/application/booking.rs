@@ -351,7 +351,7 @@ fn time_form(id: &str, point: &str, day: Date, page: &BookingPage, forms: Bookin
 }
 
 /// The address that answers this day's places: the booking page's own data. Ids and point codes are the server's
-/// own (hex, digits and dots), as in [`booking_choice_page`].
+/// own (hex; letters, digits and dots), as in [`booking_choice_page`].
 fn booking_choices_url(id: &str, point: &str, day: Date) -> String {
     format!(
         "{}?application={id}&point={point}&day={day}",

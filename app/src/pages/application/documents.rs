@@ -1,6 +1,6 @@
 //! `/permohonan/{id}/dokumen`: the scans. Without JavaScript each document is a plain multipart form that posts
-//! to the upload route and comes back here. With it (each form is an island), the chosen file is previewed, a photo
-//! over 1.5 MB is shrunk in the browser first, and a progress bar shows the upload.
+//! to the upload route and comes back here. With it (a small island, `ScanUpload`, takes each form over), the chosen
+//! file is previewed, a photo over 1.5 MB is shrunk in the browser first, and a progress bar shows the upload.
 
 use super::section_name;
 use crate::components::title::PageTitle;
